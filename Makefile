@@ -1,0 +1,54 @@
+# Convenor: make run | make demo | make test | make lint | make bench | make migrate
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PACKAGES := $(wildcard shared services/registry services/data-gateway services/analytics)
+PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
+PYTEST := $(BIN)/python -m pytest
+# Development credentials for the bootstrap admin client (refused in production mode).
+export CONVENOR_BOOTSTRAP_CLIENT_ID ?= convenor-admin
+export CONVENOR_BOOTSTRAP_CLIENT_SECRET ?= convenor-admin-development-secret
+
+.PHONY: install run demo test test-shared test-registry test-gateway test-analytics test-cross lint migrate bench soak clean
+
+install: $(STAMP)
+
+$(STAMP): constraints.txt requirements-dev.txt $(PYPROJECTS)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -c constraints.txt pip setuptools wheel
+	$(BIN)/pip install -q -c constraints.txt --no-build-isolation $(foreach p,$(PACKAGES),-e $(p)) -r requirements-dev.txt
+	touch $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python scripts/run.py migrate
+
+run: $(STAMP)
+	$(BIN)/python scripts/run.py run
+
+demo: $(STAMP)
+	$(BIN)/python scripts/run.py demo
+
+# Each suite runs in its own pytest process (their test packages share the name "tests").
+test: $(STAMP)
+	@set -e; status=0; \
+	for suite in $(wildcard shared/tests services/*/tests tests); do \
+		echo "== $$suite"; \
+		$(PYTEST) $$suite || status=1; \
+	done; exit $$status
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy $(addsuffix /src,$(PACKAGES))
+	$(BIN)/lint-imports
+
+bench: $(STAMP)
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+soak: $(STAMP)
+	CONVENOR_SOAK=1 $(PYTEST) tests -m slow
+
+clean:
+	rm -rf $(VENV) var

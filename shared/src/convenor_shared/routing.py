@@ -1,0 +1,101 @@
+"""One transaction per request, committed before the response is sent.
+
+Every API router uses :class:`TransactionalRoute`. Its handler opens a session, runs FastAPI's
+own handler (dependencies, endpoint, serialisation) and, if that produced a success, commits
+(running the before-commit hooks) *before* returning the response. A failed commit becomes a
+problem response; a client never sees 2xx for a write that did not land.
+
+The same wrapper applies ``Idempotency-Key`` to POSTs (see :mod:`convenor_shared.idempotency`)
+and insists on a JSON ``Content-Type`` for JSON bodies (415 otherwise).
+"""
+
+from __future__ import annotations
+
+import email.message
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Response
+from fastapi.params import File, Form
+from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from convenor_shared import idempotency
+from convenor_shared.problems import UnsupportedMediaType
+from convenor_shared.transactions import commit, rollback
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _is_json(content_type: str) -> bool:
+    message = email.message.Message()
+    message["content-type"] = content_type
+    subtype = message.get_content_subtype()
+    return message.get_content_maintype() == "application" and (
+        subtype == "json" or subtype.endswith("+json")
+    )
+
+
+class TransactionalRoute(APIRoute):
+    """An ``APIRoute`` whose requests run in one committed-before-response transaction."""
+
+    def get_route_handler(self) -> Handler:
+        original = super().get_route_handler()
+        expects_json = self.body_field is not None and not _is_form_route(self)
+        policy = idempotency.policy_for(self)
+
+        async def handler(request: Request) -> Response:
+            if expects_json and request.method in WRITE_METHODS:
+                content_type = request.headers.get("content-type", "")
+                if (content_type or await request.body()) and not _is_json(content_type):
+                    raise UnsupportedMediaType("Send the body as application/json.")
+            if policy is not None and request.method == "POST":
+                return await idempotency.run(request, policy, lambda: _transact(request, original))
+            return await _transact(request, original)
+
+        return handler
+
+
+def _is_form_route(route: APIRoute) -> bool:
+    for param in route.dependant.body_params:
+        if isinstance(param.field_info, File | Form):
+            return True
+    return False
+
+
+async def _transact(request: Request, original: Handler) -> Response:
+    database = request.app.state.database
+    async with database.session() as session:
+        request.state.session = session
+        if request.method in WRITE_METHODS and database.dialect == "sqlite":
+            # Take SQLite's write lock at the start: a deferred transaction that reads and
+            # then writes can fail at once with "database is locked" under concurrency.
+            await session.connection(execution_options={"sqlite_immediate": True})
+        try:
+            response = await original(request)
+            if response.status_code < 400 and session.in_transaction():
+                await before_response(request, session, response)
+                await commit(session)
+            else:
+                await rollback(session)
+        except BaseException:
+            await rollback(session)
+            raise
+        return response
+
+
+async def before_response(request: Request, session: AsyncSession, response: Response) -> None:
+    """Work that must commit with the response (the idempotency record)."""
+    record = getattr(request.state, "idempotency_record", None)
+    if record is not None:
+        await idempotency.complete(session, record, response)
+
+
+def get_session(request: Request) -> AsyncSession:
+    """The request's session (opened by :class:`TransactionalRoute`)."""
+    session: AsyncSession = request.state.session
+    return session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]

@@ -1,0 +1,63 @@
+"""Commit discipline: everything that must land with a change is written in the same transaction.
+
+Code that needs work done just before a commit (the change-feed outbox, the gateway's audit
+log) registers a hook with :func:`before_commit`; :func:`commit` runs the hooks, then commits.
+Every write path (request, CLI command, background job) commits through :func:`commit`.
+
+Writers that must be ordered (the outbox sequence must follow commit order, an audit hash chain
+must see its predecessor) call :func:`serialize_writes`, which on PostgreSQL takes a
+transaction-scoped advisory lock held until commit. SQLite needs no lock: it has one writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+Hook = Callable[[AsyncSession], Awaitable[None]]
+_HOOKS = "convenor.before_commit"
+_LOCKED = "convenor.write_lock"
+WRITE_LOCK_KEY = 7_243_001  # any constant; each service owns its own database
+
+
+def before_commit(session: AsyncSession, key: str, hook: Hook) -> None:
+    """Run ``hook(session)`` once, just before this transaction commits."""
+    hooks: dict[str, Hook] = session.info.setdefault(_HOOKS, {})
+    hooks.setdefault(key, hook)
+
+
+async def commit(session: AsyncSession) -> None:
+    """Run the registered hooks (in registration order), then commit."""
+    hooks: dict[str, Hook] = session.info.get(_HOOKS, {})
+    done: set[str] = set()
+    while True:
+        pending = [key for key in hooks if key not in done]
+        if not pending:
+            break
+        for key in pending:
+            done.add(key)
+            await hooks[key](session)
+    try:
+        await session.commit()
+    finally:
+        session.info.pop(_HOOKS, None)
+        session.info.pop(_LOCKED, None)
+
+
+async def rollback(session: AsyncSession) -> None:
+    """Roll back and forget any hooks."""
+    session.info.pop(_HOOKS, None)
+    session.info.pop(_LOCKED, None)
+    await session.rollback()
+
+
+async def serialize_writes(session: AsyncSession) -> None:
+    """Hold the service's write lock until this transaction ends (PostgreSQL only)."""
+    if session.info.get(_LOCKED):
+        return
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+    session.info[_LOCKED] = True
