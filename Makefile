@@ -11,7 +11,7 @@ PYTEST := $(BIN)/python -m pytest
 export CONVENOR_BOOTSTRAP_CLIENT_ID ?= convenor-admin
 export CONVENOR_BOOTSTRAP_CLIENT_SECRET ?= convenor-admin-development-secret
 
-.PHONY: install run demo test test-shared test-registry test-gateway test-analytics test-cross lint migrate bench soak clean
+.PHONY: install run demo test test-sqlite test-shared test-registry test-gateway test-analytics test-cross lint migrate bench soak clean
 
 install: $(STAMP)
 
@@ -37,6 +37,9 @@ test: $(STAMP)
 		echo "== $$suite"; \
 		$(PYTEST) $$suite || status=1; \
 	done; exit $$status
+
+test-sqlite: $(STAMP)
+	CONVENOR_TEST_DATABASE=sqlite $(MAKE) --no-print-directory test
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -35,6 +35,8 @@ SCOPES = (
     "admin",
 )
 MAX_TOKEN_LENGTH = 8192
+# Per-request values live in the ASGI scope: ``request.state`` may be shared lifespan state.
+CALLER_KEY = "convenor.caller"
 
 # RFC 9864 deprecates "EdDSA" in favour of "Ed25519"; tokens from other issuers may still use it.
 warnings.filterwarnings("ignore", message="EdDSA is deprecated", module="joserfc")
@@ -162,8 +164,8 @@ bearer_scheme = HTTPBearer(auto_error=False, description="An access token from t
 
 
 async def authenticate(request: Request, token: str | None = None) -> Caller:
-    """The caller of ``request``, verified once and remembered on ``request.state``."""
-    caller = getattr(request.state, "caller", None)
+    """The caller of ``request``, verified once and remembered in the request's scope."""
+    caller = request.scope.get(CALLER_KEY)
     if isinstance(caller, Caller):
         return caller
     if token is None:
@@ -177,7 +179,7 @@ async def authenticate(request: Request, token: str | None = None) -> Caller:
     revoked = getattr(request.app.state, "is_revoked", None)
     if revoked is not None and await revoked(caller):
         raise Unauthorized("The client behind this token has been revoked.")
-    request.state.caller = caller
+    request.scope[CALLER_KEY] = caller
     return caller
 
 

@@ -40,6 +40,7 @@ HEADER = "idempotency-key"
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 Policy = Literal["optional", "required"]
 REPLAY_HEADERS = ("content-type", "location", "etag")
+RECORD_KEY = "convenor.idempotency"
 
 
 class IdempotencyKeyMixin:
@@ -151,7 +152,7 @@ async def run(
             row_id = existing.id
         await claim.commit()
 
-    request.state.idempotency_record = Record(model, row_id)
+    request.scope[RECORD_KEY] = Record(model, row_id)
     try:
         response = await proceed()
     except BaseException:

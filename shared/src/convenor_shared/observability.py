@@ -21,6 +21,8 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+CALLER_KEY = "convenor.caller"  # set by convenor_shared.auth
+
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "convenor_request_id", default=None
 )
@@ -133,8 +135,7 @@ class RequestContextMiddleware:
             self.metrics.duration.labels(method=method, route=template).observe(elapsed)
             if status >= 500:
                 self.metrics.errors.labels(method=method, route=template).inc()
-            state = scope.get("state") or {}
-            caller = state.get("caller")
+            caller = scope.get(CALLER_KEY)
             access_log.info(
                 "%s %s %s",
                 method,

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from convenor_shared.auth import require
 from convenor_shared.db import JSONType, UTCDateTime, utcnow
 from convenor_shared.problems import PROBLEM_RESPONSES, BadRequest
+from convenor_shared.routing import TransactionalRoute, get_session
 from convenor_shared.transactions import before_commit, serialize_writes
 
 _PENDING = "convenor.changes"
@@ -109,7 +110,9 @@ class ChangeFeed:
 
     def router(self, scope: str) -> APIRouter:
         """``GET /v1/changes``, readable with ``scope``."""
-        router = APIRouter(tags=["changes"], responses=PROBLEM_RESPONSES)
+        router = APIRouter(
+            tags=["changes"], responses=PROBLEM_RESPONSES, route_class=TransactionalRoute
+        )
         feed = self
 
         @router.get("/v1/changes", operation_id="changes_list", dependencies=[require(scope)])
@@ -123,7 +126,6 @@ class ChangeFeed:
                 position = int(after) if after else 0
             except ValueError as exc:  # pattern makes this unreachable; keep the guard honest
                 raise BadRequest("after must be a cursor from this feed.") from exc
-            session: AsyncSession = request.state.session
-            return await feed.read(session, position, limit)
+            return await feed.read(get_session(request), position, limit)
 
         return router

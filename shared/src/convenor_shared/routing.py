@@ -26,6 +26,7 @@ from convenor_shared.transactions import commit, rollback
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SESSION_KEY = "convenor.session"
 
 
 def _is_json(content_type: str) -> bool:
@@ -67,7 +68,7 @@ def _is_form_route(route: APIRoute) -> bool:
 async def _transact(request: Request, original: Handler) -> Response:
     database = request.app.state.database
     async with database.session() as session:
-        request.state.session = session
+        request.scope[SESSION_KEY] = session
         if request.method in WRITE_METHODS and database.dialect == "sqlite":
             # Take SQLite's write lock at the start: a deferred transaction that reads and
             # then writes can fail at once with "database is locked" under concurrency.
@@ -87,14 +88,16 @@ async def _transact(request: Request, original: Handler) -> Response:
 
 async def before_response(request: Request, session: AsyncSession, response: Response) -> None:
     """Work that must commit with the response (the idempotency record)."""
-    record = getattr(request.state, "idempotency_record", None)
+    record = request.scope.get(idempotency.RECORD_KEY)
     if record is not None:
         await idempotency.complete(session, record, response)
 
 
 def get_session(request: Request) -> AsyncSession:
     """The request's session (opened by :class:`TransactionalRoute`)."""
-    session: AsyncSession = request.state.session
+    session = request.scope.get(SESSION_KEY)
+    if not isinstance(session, AsyncSession):
+        raise RuntimeError("no session: the route must use TransactionalRoute")
     return session
 
 

@@ -5,7 +5,8 @@ registry.
 Which database: ``CONVENOR_TEST_DATABASE_URL`` (a PostgreSQL server URL) if set; else a
 PostgreSQL server on localhost:5432 if one answers; else SQLite files. With
 ``CONVENOR_TEST_POSTGRES=required`` (what CI sets) a missing PostgreSQL is an error, never a
-silent fallback. Each test session gets its own freshly created databases, so suites can run
+silent fallback; with ``CONVENOR_TEST_DATABASE=sqlite`` the suite runs on SQLite even when a
+server answers (``make test-sqlite``). Each test session gets its own freshly created databases, so suites can run
 side by side on one server.
 """
 
@@ -44,6 +45,8 @@ def _postgres_answers(host: str, port: int) -> bool:
 def database_server() -> str | None:
     """The PostgreSQL server URL to test against, or None for SQLite."""
     required = os.environ.get("CONVENOR_TEST_POSTGRES") == "required"
+    if os.environ.get("CONVENOR_TEST_DATABASE") == "sqlite" and not required:
+        return None
     url = os.environ.get("CONVENOR_TEST_DATABASE_URL")
     if url:
         return url
@@ -104,8 +107,10 @@ def backend_name() -> str:
 @asynccontextmanager
 async def running(app: FastAPI, base_url: str = "http://testserver") -> AsyncIterator[httpx.AsyncClient]:
     """Run ``app``'s lifespan and give a client that talks to it in process."""
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
+    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+        # The app itself, not the manager's wrapper: that one shares one state dict among
+        # all requests, where a server gives each request its own copy.
+        transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
             yield client
 
