@@ -59,7 +59,7 @@ def serve(demo: bool) -> int:
     env.setdefault("CONVENOR_BOOTSTRAP_CLIENT_SECRET", "convenor-admin-development-secret")
     env.setdefault("REGISTRY_LOG_JSON", "false")
     processes = []
-    for name, script, port in available():
+    for _name, script, port in available():
         processes.append(
             subprocess.Popen([command(script), "serve", "--port", str(port)], cwd=ROOT, env=env)
         )
@@ -69,7 +69,9 @@ def serve(demo: bool) -> int:
                 print(f"{name} did not become ready on port {port}", file=sys.stderr)
                 return 1
         if demo:
-            subprocess.run([command("convenor-registry"), "demo", "load"], check=True, cwd=ROOT, env=env)
+            subprocess.run(
+                [command("convenor-registry"), "demo", "load"], check=True, cwd=ROOT, env=env
+            )
         client_id = env["CONVENOR_BOOTSTRAP_CLIENT_ID"]
         print("\nConvenor is running:")
         for name, _, port in available():

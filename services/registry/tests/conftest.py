@@ -7,12 +7,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from convenor_shared import migrations, testing
-from convenor_shared.db import Database
-from convenor_shared.transactions import commit
 from convenor_registry.app import MIGRATIONS, create_app
 from convenor_registry.areas import reference
 from convenor_registry.config import RegistrySettings
+from convenor_shared import migrations, testing
+from convenor_shared.db import Database
+from convenor_shared.transactions import commit
 
 from .factories import Api, token_for
 

@@ -12,7 +12,9 @@ import httpx
 class Api:
     """An authenticated client of the registry under test."""
 
-    def __init__(self, client: httpx.AsyncClient, token: str, org: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, token: str, org: dict[str, Any] | None = None
+    ) -> None:
         self.client = client
         self.token = token
         self.org = org
@@ -21,19 +23,29 @@ class Api:
         return {"Authorization": f"Bearer {self.token}", **(extra or {})}
 
     async def get(self, url: str, **kwargs: Any) -> httpx.Response:
-        return await self.client.get(url, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+        return await self.client.get(
+            url, headers=self.headers(kwargs.pop("headers", None)), **kwargs
+        )
 
     async def post(self, url: str, **kwargs: Any) -> httpx.Response:
-        return await self.client.post(url, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+        return await self.client.post(
+            url, headers=self.headers(kwargs.pop("headers", None)), **kwargs
+        )
 
     async def patch(self, url: str, **kwargs: Any) -> httpx.Response:
-        return await self.client.patch(url, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+        return await self.client.patch(
+            url, headers=self.headers(kwargs.pop("headers", None)), **kwargs
+        )
 
     async def put(self, url: str, **kwargs: Any) -> httpx.Response:
-        return await self.client.put(url, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+        return await self.client.put(
+            url, headers=self.headers(kwargs.pop("headers", None)), **kwargs
+        )
 
     async def delete(self, url: str, **kwargs: Any) -> httpx.Response:
-        return await self.client.delete(url, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+        return await self.client.delete(
+            url, headers=self.headers(kwargs.pop("headers", None)), **kwargs
+        )
 
     async def created(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
         response = await self.post(url, json=body)
@@ -49,7 +61,9 @@ def basic(client_id: str, secret: str) -> dict[str, str]:
 
 async def token_for(client: httpx.AsyncClient, client_id: str, secret: str, **form: str) -> str:
     response = await client.post(
-        "/oauth/token", data={"grant_type": "client_credentials", **form}, headers=basic(client_id, secret)
+        "/oauth/token",
+        data={"grant_type": "client_credentials", **form},
+        headers=basic(client_id, secret),
     )
     assert response.status_code == 200, response.text
     token: str = response.json()["access_token"]

@@ -9,7 +9,9 @@ from .factories import Api, area, org_api, organisation, partnership, person
 
 class TestReferenceGeography:
     async def test_the_43_police_force_areas_are_loaded(self, admin: Api):
-        response = await admin.get("/v1/areas", params={"classification": "police_force_area", "limit": 100})
+        response = await admin.get(
+            "/v1/areas", params={"classification": "police_force_area", "limit": 100}
+        )
         items = response.json()["items"]
         assert len(items) == 43
         codes = {item["gss_code"] for item in items}
@@ -17,7 +19,9 @@ class TestReferenceGeography:
 
     async def test_each_force_area_has_its_local_policing_body(self, admin: Api):
         merseyside = await area(admin, "E23000004")
-        bodies = (await admin.get("/v1/organisations", params={"area": "E23000004"})).json()["items"]
+        bodies = (await admin.get("/v1/organisations", params={"area": "E23000004"})).json()[
+            "items"
+        ]
         lpb = [b for b in bodies if b["classification"] == "local_policing_body"]
         assert [b["kind"] for b in lpb] == ["pcc"]
         assert merseyside["id"] in lpb[0]["area_ids"]
@@ -26,8 +30,16 @@ class TestReferenceGeography:
 
     async def test_local_authorities_sit_under_their_force_area(self, admin: Api):
         merseyside = await area(admin, "E23000004")
-        children = (await admin.get("/v1/areas", params={"parent_id": merseyside["id"]})).json()["items"]
-        assert sorted(c["name"] for c in children) == ["Knowsley", "Liverpool", "Sefton", "St. Helens", "Wirral"]
+        children = (await admin.get("/v1/areas", params={"parent_id": merseyside["id"]})).json()[
+            "items"
+        ]
+        assert sorted(c["name"] for c in children) == [
+            "Knowsley",
+            "Liverpool",
+            "Sefton",
+            "St. Helens",
+            "Wirral",
+        ]
 
 
 class TestPartnerships:
@@ -36,8 +48,11 @@ class TestPartnerships:
         chair = await organisation(admin)
         board = await partnership(admin, type="strategic_board")
         child = await partnership(
-            admin, parent_id=board["id"], chair_organisation_id=chair["id"],
-            footprint_area_ids=[knowsley["id"], liverpool["id"]], review_cycle_months=24,
+            admin,
+            parent_id=board["id"],
+            chair_organisation_id=chair["id"],
+            footprint_area_ids=[knowsley["id"], liverpool["id"]],
+            review_cycle_months=24,
             established_date="2020-04-01",
         )
         read = (await admin.get(f"/v1/partnerships/{child['id']}")).json()
@@ -48,9 +63,19 @@ class TestPartnerships:
     async def test_filtering_by_force_area_finds_partnerships_of_its_authorities(self, admin: Api):
         sefton = await area(admin, "E08000014")
         p = await partnership(admin, footprint_area_ids=[sefton["id"]], themes=["road_safety"])
-        found = (await admin.get("/v1/partnerships", params={"area": "E23000004", "theme": "road_safety", "limit": 200})).json()
+        found = (
+            await admin.get(
+                "/v1/partnerships",
+                params={"area": "E23000004", "theme": "road_safety", "limit": 200},
+            )
+        ).json()
         assert p["id"] in [item["id"] for item in found["items"]]
-        elsewhere = (await admin.get("/v1/partnerships", params={"area": "E23000020", "theme": "road_safety", "limit": 200})).json()
+        elsewhere = (
+            await admin.get(
+                "/v1/partnerships",
+                params={"area": "E23000020", "theme": "road_safety", "limit": 200},
+            )
+        ).json()
         assert p["id"] not in [item["id"] for item in elsewhere["items"]]
 
     async def test_a_partnership_cannot_sit_under_its_own_sub_group(self, admin: Api):
@@ -64,9 +89,15 @@ class TestPartnerships:
         p = await partnership(admin)
         first = await admin.get(f"/v1/partnerships/{p['id']}")
         etag = first.headers["etag"]
-        ok = await admin.patch(f"/v1/partnerships/{p['id']}", json={"status": "under_review"}, headers={"If-Match": etag})
+        ok = await admin.patch(
+            f"/v1/partnerships/{p['id']}",
+            json={"status": "under_review"},
+            headers={"If-Match": etag},
+        )
         assert ok.status_code == 200
-        stale = await admin.patch(f"/v1/partnerships/{p['id']}", json={"status": "merging"}, headers={"If-Match": etag})
+        stale = await admin.patch(
+            f"/v1/partnerships/{p['id']}", json={"status": "merging"}, headers={"If-Match": etag}
+        )
         assert stale.status_code == 412
         assert (await admin.get(f"/v1/partnerships/{p['id']}")).json()["status"] == "under_review"
 
@@ -80,14 +111,18 @@ class TestPartnerships:
 
 
 class TestWriteAccess:
-    async def test_an_organisation_cannot_change_another_organisations_partnership(self, admin: Api):
+    async def test_an_organisation_cannot_change_another_organisations_partnership(
+        self, admin: Api
+    ):
         owner = await org_api(admin, ["registry:read", "registry:write"])
         other = await org_api(admin, ["registry:read", "registry:write"])
         p = await partnership(owner)
         response = await other.patch(f"/v1/partnerships/{p['id']}", json={"name": "hijacked"})
         assert response.status_code == 403
         assert response.json()["type"] == "/problems/not-your-record"
-        assert (await owner.patch(f"/v1/partnerships/{p['id']}", json={"name": "renamed"})).status_code == 200
+        assert (
+            await owner.patch(f"/v1/partnerships/{p['id']}", json={"name": "renamed"})
+        ).status_code == 200
 
     async def test_a_reader_cannot_write(self, admin: Api):
         reader = await org_api(admin, ["registry:read"])
@@ -107,24 +142,41 @@ class TestWriteAccess:
 class TestIdempotency:
     async def test_a_retry_with_the_same_key_replays_the_first_response(self, admin: Api):
         body = {"name": "Idempotent board", "type": "csp"}
-        first = await admin.post("/v1/partnerships", json=body, headers={"Idempotency-Key": "k-1-same"})
-        again = await admin.post("/v1/partnerships", json=body, headers={"Idempotency-Key": "k-1-same"})
+        first = await admin.post(
+            "/v1/partnerships", json=body, headers={"Idempotency-Key": "k-1-same"}
+        )
+        again = await admin.post(
+            "/v1/partnerships", json=body, headers={"Idempotency-Key": "k-1-same"}
+        )
         assert first.status_code == again.status_code == 201
         assert first.json() == again.json()
         assert again.headers["idempotent-replayed"] == "true"
 
     async def test_the_same_key_with_another_body_is_422(self, admin: Api):
-        await admin.post("/v1/partnerships", json={"name": "A", "type": "csp"}, headers={"Idempotency-Key": "k-2"})
-        other = await admin.post("/v1/partnerships", json={"name": "B", "type": "csp"}, headers={"Idempotency-Key": "k-2"})
+        await admin.post(
+            "/v1/partnerships",
+            json={"name": "A", "type": "csp"},
+            headers={"Idempotency-Key": "k-2"},
+        )
+        other = await admin.post(
+            "/v1/partnerships",
+            json={"name": "B", "type": "csp"},
+            headers={"Idempotency-Key": "k-2"},
+        )
         assert other.status_code == 422
 
     async def test_simultaneous_duplicates_create_one_resource(self, admin: Api):
         name = "Concurrent board"
-        responses = await asyncio.gather(*[
-            admin.post("/v1/partnerships", json={"name": name, "type": "csp", "themes": ["drugs"]},
-                       headers={"Idempotency-Key": "k-3-concurrent"})
-            for _ in range(5)
-        ])
+        responses = await asyncio.gather(
+            *[
+                admin.post(
+                    "/v1/partnerships",
+                    json={"name": name, "type": "csp", "themes": ["drugs"]},
+                    headers={"Idempotency-Key": "k-3-concurrent"},
+                )
+                for _ in range(5)
+            ]
+        )
         statuses = sorted(r.status_code for r in responses)
         assert set(statuses) <= {201, 409}
         ids = {r.json()["id"] for r in responses if r.status_code == 201}
@@ -142,8 +194,13 @@ class TestChangeFeed:
         p = await partnership(admin, chair_organisation_id=org["id"])
         await admin.patch(f"/v1/partnerships/{p['id']}", json={"status": "under_review"})
         first = (await admin.get("/v1/changes", params={"after": cursor, "limit": 2})).json()
-        assert [(i["entity"], i["id"]) for i in first["items"]] == [("organisation", org["id"]), ("partnership", p["id"])]
+        assert [(i["entity"], i["id"]) for i in first["items"]] == [
+            ("organisation", org["id"]),
+            ("partnership", p["id"]),
+        ]
         rest = (await admin.get("/v1/changes", params={"after": first["next_cursor"]})).json()
-        assert [(i["entity"], i["id"], i["data"]["status"]) for i in rest["items"]] == [("partnership", p["id"], "under_review")]
+        assert [(i["entity"], i["id"], i["data"]["status"]) for i in rest["items"]] == [
+            ("partnership", p["id"], "under_review")
+        ]
         again = (await admin.get("/v1/changes", params={"after": rest["next_cursor"]})).json()
         assert again["items"] == [] and again["next_cursor"] == rest["next_cursor"]

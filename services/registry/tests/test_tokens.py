@@ -40,7 +40,11 @@ class TestClientSecretBasic:
 
     async def test_a_client_may_ask_for_fewer_scopes_and_audiences(self, client: httpx.AsyncClient):
         token = await token_for(
-            client, BOOTSTRAP_ID, BOOTSTRAP_SECRET, scope="registry:read", resource="convenor-gateway"
+            client,
+            BOOTSTRAP_ID,
+            BOOTSTRAP_SECRET,
+            scope="registry:read",
+            resource="convenor-gateway",
         )
         claims = claims_of(token)
         assert claims["scope"] == "registry:read"
@@ -48,7 +52,9 @@ class TestClientSecretBasic:
 
     async def test_a_wrong_secret_is_invalid_client(self, client: httpx.AsyncClient):
         response = await client.post(
-            "/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(BOOTSTRAP_ID, "nope")
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            headers=basic(BOOTSTRAP_ID, "nope"),
         )
         assert response.status_code == 401
         assert response.json()["error"] == "invalid_client"
@@ -70,14 +76,18 @@ class TestClientSecretBasic:
 
     async def test_another_grant_type_is_unsupported(self, client: httpx.AsyncClient):
         response = await client.post(
-            "/oauth/token", data={"grant_type": "password"}, headers=basic(BOOTSTRAP_ID, BOOTSTRAP_SECRET)
+            "/oauth/token",
+            data={"grant_type": "password"},
+            headers=basic(BOOTSTRAP_ID, BOOTSTRAP_SECRET),
         )
         assert response.status_code == 400
         assert response.json()["error"] == "unsupported_grant_type"
 
     async def test_a_json_body_is_refused(self, client: httpx.AsyncClient):
         response = await client.post(
-            "/oauth/token", json={"grant_type": "client_credentials"}, headers=basic(BOOTSTRAP_ID, BOOTSTRAP_SECRET)
+            "/oauth/token",
+            json={"grant_type": "client_credentials"},
+            headers=basic(BOOTSTRAP_ID, BOOTSTRAP_SECRET),
         )
         assert response.status_code == 400
         assert response.json()["error"] == "invalid_request"
@@ -91,16 +101,26 @@ class TestPrivateKeyJwt:
         public = key.as_dict(private=False) | {"kid": key.kid}
         created = await admin.created(
             f"/v1/organisations/{org['id']}/clients",
-            {"name": "system", "scopes": ["registry:read"], "auth_method": "private_key_jwt",
-             "jwks": {"keys": [public]}},
+            {
+                "name": "system",
+                "scopes": ["registry:read"],
+                "auth_method": "private_key_jwt",
+                "jwks": {"keys": [public]},
+            },
         )
         assert created["client_secret"] is None
         return created["client_id"], key
 
     def _assertion(self, client_id: str, key: OKPKey, jti: str, **claims: object) -> str:
         now = int(time.time())
-        body = {"iss": client_id, "sub": client_id, "aud": "http://testserver/oauth/token",
-                "iat": now, "exp": now + 60, "jti": jti} | claims
+        body = {
+            "iss": client_id,
+            "sub": client_id,
+            "aud": "http://testserver/oauth/token",
+            "iat": now,
+            "exp": now + 60,
+            "jti": jti,
+        } | claims
         return jwt.encode({"alg": "Ed25519", "kid": key.kid}, body, key, algorithms=["Ed25519"])
 
     async def _token(self, client: httpx.AsyncClient, assertion: str) -> httpx.Response:

@@ -13,7 +13,8 @@ Modules (import them directly; nothing is re-exported):
 * :mod:`~convenor_shared.auth`, :mod:`~convenor_shared.jwks`: bearer-token verification
 * :mod:`~convenor_shared.pagination`, :mod:`~convenor_shared.concurrency`
 * :mod:`~convenor_shared.idempotency`, :mod:`~convenor_shared.outbox`
-* :mod:`~convenor_shared.limits`, :mod:`~convenor_shared.observability`, :mod:`~convenor_shared.health`
+* :mod:`~convenor_shared.limits`, :mod:`~convenor_shared.observability`,
+  :mod:`~convenor_shared.health`
 * :mod:`~convenor_shared.app`: the app factory
 """
 

@@ -119,7 +119,9 @@ class TokenVerifier:
             raise Unauthorized("The token's key id is malformed.")
         keyset = await self._keys.keys(kid)
         try:
-            decoded = jwt.decode(token, keyset, algorithms=self._algorithms, registry=self._registry)
+            decoded = jwt.decode(
+                token, keyset, algorithms=self._algorithms, registry=self._registry
+            )
         except (JoseError, ValueError, TypeError, KeyError) as exc:
             raise Unauthorized("The token's signature does not verify.") from exc
         return self._caller(decoded.claims, now)

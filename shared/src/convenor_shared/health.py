@@ -53,8 +53,9 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "revision": revision})
 
 
-@router.get("/metrics", operation_id="health_metrics", summary="Prometheus metrics",
-            response_class=Response)
+@router.get(
+    "/metrics", operation_id="health_metrics", summary="Prometheus metrics", response_class=Response
+)
 async def metrics(request: Request) -> Response:
     return Response(
         generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST

@@ -17,6 +17,7 @@ request that fails releases its key; a claim abandoned by a crashed process expi
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from convenor_shared.auth import authenticate
 from convenor_shared.db import JSONType, UTCDateTime, utcnow
 from convenor_shared.problems import BadRequest, Conflict, Unprocessable
 
+log = logging.getLogger("convenor.idempotency")
 LEASE = timedelta(seconds=60)
 HEADER = "idempotency-key"
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -70,7 +72,7 @@ def policy_for(route: APIRoute) -> Policy | None:
     if "x-idempotency-key" in extra:
         value = extra["x-idempotency-key"]
         return value if value in ("optional", "required") else None
-    if "POST" in route.methods and route.status_code == 201:
+    if "POST" in (route.methods or set()) and route.status_code == 201:
         return "optional"
     return None
 
@@ -119,8 +121,11 @@ async def run(
         result = await claim.execute(
             _insert(database.dialect, model)
             .values(
-                client_id=caller.client_id, key=key, fingerprint=fingerprint,
-                state="in_flight", claimed_at=now,
+                client_id=caller.client_id,
+                key=key,
+                fingerprint=fingerprint,
+                state="in_flight",
+                claimed_at=now,
             )
             .returning(model.id)
         )
@@ -165,9 +170,7 @@ async def run(
 
 async def complete(session: AsyncSession, record: Record, response: Response) -> None:
     """Store the response in the request's own transaction (called just before commit)."""
-    headers = {
-        name: value for name, value in response.headers.items() if name in REPLAY_HEADERS
-    }
+    headers = {name: value for name, value in response.headers.items() if name in REPLAY_HEADERS}
     await session.execute(
         update(record.model)
         .where(record.model.id == record.row_id)
@@ -188,8 +191,8 @@ async def _release(database: Any, model: type[IdempotencyKeyMixin], row_id: int)
                 delete(model).where(model.id == row_id, model.state == "in_flight")
             )
             await session.commit()
-    except Exception:  # the claim will expire after LEASE; never mask the original outcome
-        pass
+    except Exception:  # the claim expires after LEASE; never mask the original outcome
+        log.warning("could not release an idempotency key; it expires after %s", LEASE)
 
 
 def _replay(row: IdempotencyKeyMixin) -> Response:

@@ -33,7 +33,10 @@ class _BodyTooLarge(Exception):
 async def send_problem(send: Send, problem: Problem, path: str) -> None:
     """Send ``problem`` as a complete response from ASGI middleware."""
     body = json.dumps(problem.to_dict(path)).encode()
-    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    headers = [
+        (b"content-type", PROBLEM_JSON.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
     headers += [(k.lower().encode(), v.encode()) for k, v in problem.headers.items()]
     await send({"type": "http.response.start", "status": problem.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

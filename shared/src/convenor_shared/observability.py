@@ -73,24 +73,32 @@ class Metrics:
         self.registry = CollectorRegistry(auto_describe=True)
         labels = {"service": service}
         self.requests = Counter(
-            "convenor_http_requests_total", "HTTP requests by route and status",
-            ["method", "route", "status"], registry=self.registry,
+            "convenor_http_requests_total",
+            "HTTP requests by route and status",
+            ["method", "route", "status"],
+            registry=self.registry,
         )
         self.duration = Histogram(
-            "convenor_http_request_duration_seconds", "HTTP request latency by route",
-            ["method", "route"], registry=self.registry,
+            "convenor_http_request_duration_seconds",
+            "HTTP request latency by route",
+            ["method", "route"],
+            registry=self.registry,
             buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
         self.in_progress = Gauge(
-            "convenor_http_requests_in_progress", "HTTP requests being served",
+            "convenor_http_requests_in_progress",
+            "HTTP requests being served",
             registry=self.registry,
         )
         self.errors = Counter(
-            "convenor_http_server_errors_total", "Responses with a 5xx status by route",
-            ["method", "route"], registry=self.registry,
+            "convenor_http_server_errors_total",
+            "Responses with a 5xx status by route",
+            ["method", "route"],
+            registry=self.registry,
         )
-        self.info = Gauge("convenor_service_info", "Service identity", ["service"],
-                          registry=self.registry)
+        self.info = Gauge(
+            "convenor_service_info", "Service identity", ["service"], registry=self.registry
+        )
         self.info.labels(**labels).set(1)
 
 

@@ -88,10 +88,14 @@ class ChangeFeed:
     async def read(self, session: AsyncSession, after: int, limit: int) -> ChangePage:
         model = self.model
         rows = (
-            await session.execute(
-                select(model).where(model.seq > after).order_by(model.seq).limit(limit + 1)
+            (
+                await session.execute(
+                    select(model).where(model.seq > after).order_by(model.seq).limit(limit + 1)
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         has_more = len(rows) > limit
         rows = rows[:limit]
         items = [

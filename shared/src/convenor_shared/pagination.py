@@ -77,7 +77,9 @@ def page_params(
         raise Unprocessable(
             f"limit may be at most {settings.max_page_limit}.",
             extensions={
-                "errors": [{"loc": ["query", "limit"], "msg": "too large", "type": "less_than_equal"}]
+                "errors": [
+                    {"loc": ["query", "limit"], "msg": "too large", "type": "less_than_equal"}
+                ]
             },
         )
     return PageParams(

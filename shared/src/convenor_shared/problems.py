@@ -279,9 +279,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             log.warning("database unavailable: %s", type(exc).__name__)
             return problem_response(ServiceUnavailable("The database is unavailable."), request)
         if isinstance(exc, sa_exc.IntegrityError):
-            return problem_response(
-                Conflict("The change conflicts with existing data."), request
-            )
+            return problem_response(Conflict("The change conflicts with existing data."), request)
         log.exception("database error")
         return problem_response(InternalError(), request)
 

@@ -59,10 +59,7 @@ class TransactionalRoute(APIRoute):
 
 
 def _is_form_route(route: APIRoute) -> bool:
-    for param in route.dependant.body_params:
-        if isinstance(param.field_info, File | Form):
-            return True
-    return False
+    return any(isinstance(p.field_info, File | Form) for p in route.dependant.body_params)
 
 
 async def _transact(request: Request, original: Handler) -> Response:

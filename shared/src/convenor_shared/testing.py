@@ -6,8 +6,8 @@ Which database: ``CONVENOR_TEST_DATABASE_URL`` (a PostgreSQL server URL) if set;
 PostgreSQL server on localhost:5432 if one answers; else SQLite files. With
 ``CONVENOR_TEST_POSTGRES=required`` (what CI sets) a missing PostgreSQL is an error, never a
 silent fallback; with ``CONVENOR_TEST_DATABASE=sqlite`` the suite runs on SQLite even when a
-server answers (``make test-sqlite``). Each test session gets its own freshly created databases, so suites can run
-side by side on one server.
+server answers (``make test-sqlite``). Each test session gets its own freshly created
+databases, so suites can run side by side on one server.
 """
 
 from __future__ import annotations
@@ -105,7 +105,9 @@ def backend_name() -> str:
 
 
 @asynccontextmanager
-async def running(app: FastAPI, base_url: str = "http://testserver") -> AsyncIterator[httpx.AsyncClient]:
+async def running(
+    app: FastAPI, base_url: str = "http://testserver"
+) -> AsyncIterator[httpx.AsyncClient]:
     """Run ``app``'s lifespan and give a client that talks to it in process."""
     async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
         # The app itself, not the manager's wrapper: that one shares one state dict among
@@ -125,7 +127,7 @@ class LocalIssuer:
         self.key.ensure_kid()
 
     def jwks(self) -> dict[str, Any]:
-        public = self.key.as_dict(private=False)
+        public: dict[str, Any] = dict(self.key.as_dict(private=False))
         public.update({"kid": self.key.kid, "alg": "Ed25519", "use": "sig"})
         return {"keys": [public]}
 
@@ -144,8 +146,7 @@ class LocalIssuer:
         claims: dict[str, Any] = {
             "iss": self.issuer,
             "sub": client_id or f"test-{secrets.token_hex(4)}",
-            "aud": audience
-            or ["convenor-registry", "convenor-gateway", "convenor-analytics"],
+            "aud": audience or ["convenor-registry", "convenor-gateway", "convenor-analytics"],
             "iat": now,
             "nbf": now,
             "exp": now + lifetime,
@@ -158,8 +159,12 @@ class LocalIssuer:
             claims["org_kind"] = org_kind
         claims.update(overrides)
         claims = {k: v for k, v in claims.items() if v is not None}
-        return jwt.encode({"alg": "Ed25519", "kid": self.key.kid, "typ": "at+jwt"}, claims, self.key,
-                          algorithms=["Ed25519"])
+        return jwt.encode(
+            {"alg": "Ed25519", "kid": self.key.kid, "typ": "at+jwt"},
+            claims,
+            self.key,
+            algorithms=["Ed25519"],
+        )
 
     def headers(self, scopes: Iterable[str], **kwargs: Any) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(scopes, **kwargs)}"}

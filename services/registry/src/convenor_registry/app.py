@@ -8,9 +8,6 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from convenor_shared.app import ServiceSpec, create_service_app
-from convenor_shared.jwks import StaticKeys
-from convenor_shared.transactions import commit
 from convenor_registry import __version__
 from convenor_registry.areas.router import router as areas_router
 from convenor_registry.clients import service as clients_service
@@ -25,6 +22,9 @@ from convenor_registry.partnerships.router import router as partnerships_router
 from convenor_registry.people.router import router as people_router
 from convenor_registry.records import feed
 from convenor_registry.revocation import RevocationCheck
+from convenor_shared.app import ServiceSpec, create_service_app
+from convenor_shared.jwks import StaticKeys
+from convenor_shared.transactions import commit
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -14,9 +14,6 @@ from typing import Any
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from convenor_shared import migrations
-from convenor_shared.db import Database
-from convenor_shared.transactions import commit
 from convenor_registry.app import MIGRATIONS, create_app
 from convenor_registry.areas import reference
 from convenor_registry.clients import service as clients_service
@@ -24,9 +21,14 @@ from convenor_registry.clients.schemas import ClientCreate
 from convenor_registry.config import RegistrySettings
 from convenor_registry.oauth.keys import generate_key_file
 from convenor_registry.organisations import service as organisations_service
+from convenor_shared import migrations
+from convenor_shared.db import Database
+from convenor_shared.transactions import commit
 
 
-async def _in_session(settings: RegistrySettings, work: Callable[[AsyncSession], Awaitable[Any]]) -> Any:
+async def _in_session(
+    settings: RegistrySettings, work: Callable[[AsyncSession], Awaitable[Any]]
+) -> Any:
     database = Database(settings.database_url)
     try:
         async with database.session() as session:
@@ -38,8 +40,14 @@ async def _in_session(settings: RegistrySettings, work: Callable[[AsyncSession],
 
 
 def cmd_serve(args: argparse.Namespace, settings: RegistrySettings) -> int:
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None,
-                workers=1, proxy_headers=True)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        workers=1,
+        proxy_headers=True,
+    )
     return 0
 
 
@@ -71,8 +79,11 @@ def cmd_clients_create(args: argparse.Namespace, settings: RegistrySettings) -> 
 def cmd_keys_rotate(args: argparse.Namespace, settings: RegistrySettings) -> int:
     path = generate_key_file(Path(settings.signing_key_dir))
     print(json.dumps({"new_signing_key": str(path)}))
-    print("Running registries start signing with it within 30 seconds; remove an old key file "
-          "only after the token lifetime has passed.", file=sys.stderr)
+    print(
+        "Running registries start signing with it within 30 seconds; remove an old key file "
+        "only after the token lifetime has passed.",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -22,7 +22,9 @@ class RegistrySettings(ServiceSettings):
     token_lifetime_seconds: int = Field(default=900, ge=60, le=86_400)
     bootstrap_client_id: str | None = Field(
         default=None,
-        validation_alias=AliasChoices("CONVENOR_BOOTSTRAP_CLIENT_ID", "REGISTRY_BOOTSTRAP_CLIENT_ID"),
+        validation_alias=AliasChoices(
+            "CONVENOR_BOOTSTRAP_CLIENT_ID", "REGISTRY_BOOTSTRAP_CLIENT_ID"
+        ),
     )
     bootstrap_client_secret: str | None = Field(
         default=None,

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import uuid
 
+from convenor_registry.models import Organisation, Partnership, Person, Record
 from convenor_shared.auth import Caller
 from convenor_shared.problems import Forbidden
-from convenor_registry.models import Organisation, Partnership, Person, Record
 
 
 class NotYours(Forbidden):

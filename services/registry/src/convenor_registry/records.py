@@ -16,12 +16,12 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from convenor_registry.models import Change, HistoryEntry, Record
 from convenor_shared.auth import Caller
 from convenor_shared.db import new_id, utcnow
 from convenor_shared.outbox import ChangeFeed
 from convenor_shared.problems import NotFound
 from convenor_shared.transactions import before_commit
-from convenor_registry.models import Change, HistoryEntry, Record
 
 M = TypeVar("M", bound=Record)
 feed = ChangeFeed(Change)
@@ -53,8 +53,10 @@ async def get_many(
         return {}
     model = entity.model
     rows = (
-        await session.execute(select(model).where(model.id.in_(ids), model.deleted_at.is_(None)))
-    ).scalars().all()
+        (await session.execute(select(model).where(model.id.in_(ids), model.deleted_at.is_(None))))
+        .scalars()
+        .all()
+    )
     found = {row.id: row for row in rows}
     for record_id in ids:
         if record_id not in found:
@@ -117,7 +119,8 @@ async def add(session: AsyncSession, entity: Entity[M], values: Mapping[str, Any
     """Create a record managed by the caller's organisation."""
     now = utcnow()
     fields = {k: v for k, v in values.items() if k not in ("id", "managed_by_id")}
-    record = entity.model(
+    factory: Any = entity.model  # mixins give no typed __init__
+    record: M = factory(
         **fields,
         id=values.get("id") or new_id(),
         version=1,
@@ -129,7 +132,9 @@ async def add(session: AsyncSession, entity: Entity[M], values: Mapping[str, Any
     )
     session.add(record)
     await session.flush()
-    await _log(session, entity, record, "create", {k: [None, _jsonable(v)] for k, v in values.items()}, by)
+    await _log(
+        session, entity, record, "create", {k: [None, _jsonable(v)] for k, v in values.items()}, by
+    )
     publish(session, entity, record)
     return record
 
@@ -156,7 +161,9 @@ async def change(
     return record
 
 
-async def touch(session: AsyncSession, entity: Entity[M], record: M, note: Mapping[str, Any], by: Caller) -> M:
+async def touch(
+    session: AsyncSession, entity: Entity[M], record: M, note: Mapping[str, Any], by: Caller
+) -> M:
     """A change held outside the record's own columns (its footprint, say): new version, logged."""
     record.version += 1
     record.updated_at = utcnow()
@@ -177,4 +184,3 @@ async def remove(session: AsyncSession, entity: Entity[M], record: M, by: Caller
     await _log(session, entity, record, "delete", {}, by)
     session.info.get(_TOUCHED, {}).pop((entity.name, record.id), None)
     feed.record(session, entity.name, record.id, "delete", None)
-

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import time
 
+from convenor_registry.clients import service as clients_service
 from convenor_shared.auth import Caller
 from convenor_shared.db import Database
-from convenor_registry.clients import service as clients_service
 
 
 class RevocationCheck:

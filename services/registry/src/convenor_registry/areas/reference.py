@@ -14,20 +14,28 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from convenor_shared.auth import Caller
 from convenor_registry import records
 from convenor_registry.areas.service import ENTITY as AREA
 from convenor_registry.models import Area, Organisation, OrganisationArea
 from convenor_registry.organisations.service import ENTITY as ORGANISATION
+from convenor_shared.auth import Caller
 
 log = logging.getLogger("convenor.registry.reference")
 SYSTEM = Caller(
-    client_id="system:reference-data", organisation_id=None, org_kind=None,
+    client_id="system:reference-data",
+    organisation_id=None,
+    org_kind=None,
     scopes=frozenset({"admin"}),
 )
 VINTAGE = "2025"
-TIER_BY_PREFIX = {"E06": "unitary", "E07": "district", "E08": "metropolitan_district",
-                  "E09": "london_borough", "E10": "county", "W06": "unitary"}
+TIER_BY_PREFIX = {
+    "E06": "unitary",
+    "E07": "district",
+    "E08": "metropolitan_district",
+    "E09": "london_borough",
+    "E10": "county",
+    "W06": "unitary",
+}
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -52,13 +60,18 @@ async def load_police_force_areas(session: AsyncSession) -> int:
         area, new = await _upsert_area(
             session,
             {
-                "gss_code": row["gss_code"], "name": row["name"],
-                "classification": "police_force_area", "country": row["country"],
-                "vintage": VINTAGE, "ocd_id": row["ocd_id"] or None,
+                "gss_code": row["gss_code"],
+                "name": row["name"],
+                "classification": "police_force_area",
+                "country": row["country"],
+                "vintage": VINTAGE,
+                "ocd_id": row["ocd_id"] or None,
             },
         )
         created += new
-        await _ensure_policing_body(session, area, row["policing_body_name"], row["policing_body_kind"])
+        await _ensure_policing_body(
+            session, area, row["policing_body_name"], row["policing_body_kind"]
+        )
     return created
 
 
@@ -77,9 +90,14 @@ async def _ensure_policing_body(session: AsyncSession, area: Area, name: str, ki
     if existing is not None:
         return
     organisation = await records.add(
-        session, ORGANISATION,
-        {"name": name, "classification": "local_policing_body", "kind": kind,
-         "identifiers": [{"scheme": "gss", "identifier": area.gss_code}]},
+        session,
+        ORGANISATION,
+        {
+            "name": name,
+            "classification": "local_policing_body",
+            "kind": kind,
+            "identifiers": [{"scheme": "gss", "identifier": area.gss_code}],
+        },
         SYSTEM,
     )
     session.add(OrganisationArea(organisation_id=organisation.id, area_id=area.id))
@@ -102,11 +120,13 @@ async def load_local_authorities(session: AsyncSession, rows: Iterable[dict[str,
         _, new = await _upsert_area(
             session,
             {
-                "gss_code": row["gss_code"], "name": row["name"],
+                "gss_code": row["gss_code"],
+                "name": row["name"],
                 "classification": "local_authority",
                 "tier": row.get("tier") or TIER_BY_PREFIX.get(row["gss_code"][:3]),
                 "country": "Wales" if row["gss_code"].startswith("W") else "England",
-                "vintage": VINTAGE, "parent_id": parent.id,
+                "vintage": VINTAGE,
+                "parent_id": parent.id,
             },
         )
         created += new
@@ -117,7 +137,9 @@ async def load_all(session: AsyncSession) -> dict[str, int]:
     """Everything shipped with the registry; safe to run again (it updates in place)."""
     forces = await load_police_force_areas(session)
     await session.flush()
-    authorities = await load_local_authorities(session, _read("local-authorities-case-study-areas.csv"))
+    authorities = await load_local_authorities(
+        session, _read("local-authorities-case-study-areas.csv")
+    )
     return {"police_force_areas_created": forces, "local_authorities_created": authorities}
 
 
@@ -135,8 +157,12 @@ def parse_ons_lookup(text: str) -> list[dict[str, str]]:
 
     code, name, pfa = column("LAD", "CD"), column("LAD", "NM"), column("PFA", "CD")
     return [
-        {"gss_code": row[code].strip(), "name": row[name].strip(), "tier": "",
-         "pfa_gss_code": row[pfa].strip()}
+        {
+            "gss_code": row[code].strip(),
+            "name": row[name].strip(),
+            "tier": "",
+            "pfa_gss_code": row[pfa].strip(),
+        }
         for row in reader
         if row.get(code)
     ]

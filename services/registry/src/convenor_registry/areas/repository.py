@@ -14,7 +14,7 @@ def list_query(
     parent_id: uuid.UUID | None,
     after: uuid.UUID | None,
     limit: int,
-) -> Select[tuple[Area]]:
+) -> Select[Area]:
     query = select(Area).where(Area.deleted_at.is_(None))
     if classification:
         query = query.where(Area.classification == classification)
@@ -27,5 +27,5 @@ def list_query(
     return query.order_by(Area.id).limit(limit + 1)
 
 
-def by_gss_code(code: str) -> Select[tuple[Area]]:
+def by_gss_code(code: str) -> Select[Area]:
     return select(Area).where(Area.gss_code == code.upper(), Area.deleted_at.is_(None))

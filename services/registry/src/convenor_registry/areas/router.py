@@ -5,13 +5,13 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response
 
-from convenor_shared.concurrency import check_if_match, etag_of, set_etag
-from convenor_shared.pagination import Page, PageDep
-from convenor_shared.routing import SessionDep
 from convenor_registry.areas import service as areas_service
 from convenor_registry.areas.schemas import AreaCreate, AreaRead, AreaUpdate
 from convenor_registry.deps import Reader, Writer, api_router
 from convenor_registry.vocabularies import AreaClassification
+from convenor_shared.concurrency import check_if_match, etag_of, set_etag
+from convenor_shared.pagination import Page, PageDep
+from convenor_shared.routing import SessionDep
 
 router = api_router("/v1/areas", "areas")
 

@@ -5,8 +5,8 @@ from datetime import date
 
 from pydantic import Field
 
-from convenor_shared.schemas import RecordRead, RequestModel
 from convenor_registry.vocabularies import AreaClassification
+from convenor_shared.schemas import RecordRead, RequestModel
 
 GSS_PATTERN = r"^[EWSNK]\d{8}$"
 

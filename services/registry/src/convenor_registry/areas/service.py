@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from convenor_shared.auth import Caller
-from convenor_shared.pagination import PageParams, page_of
-from convenor_shared.problems import Conflict, NotFound
 from convenor_registry import records
 from convenor_registry.areas import repository
 from convenor_registry.areas.schemas import AreaCreate, AreaRead, AreaUpdate
 from convenor_registry.models import Area
 from convenor_registry.permissions import ensure_admin
+from convenor_shared.auth import Caller
+from convenor_shared.pagination import PageParams, page_of
+from convenor_shared.problems import Conflict, NotFound
 
 
 class AreaNotFound(NotFound):

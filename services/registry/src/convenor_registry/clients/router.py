@@ -4,11 +4,11 @@ import uuid
 
 from fastapi import Request, Response
 
-from convenor_shared.routing import SessionDep
 from convenor_registry.clients import service as clients_service
 from convenor_registry.clients.schemas import ClientCreate, ClientCreated, ClientRead
 from convenor_registry.deps import Writer, api_router
 from convenor_registry.organisations import service as organisations_service
+from convenor_shared.routing import SessionDep
 
 router = api_router("/v1/organisations/{organisation_id}/clients", "clients")
 
@@ -20,7 +20,9 @@ async def list_clients(
     """The organisation's API clients (never their secrets)."""
     organisation = await organisations_service.get(session, organisation_id)
     if not caller.is_admin and caller.organisation_id != organisation.id:
-        raise organisations_service.OrganisationNotFound(f"No organisation with id {organisation_id}.")
+        raise organisations_service.OrganisationNotFound(
+            f"No organisation with id {organisation_id}."
+        )
     rows = await clients_service.list_for(session, organisation.id)
     return [ClientRead.model_validate(row) for row in rows]
 
@@ -39,7 +41,11 @@ async def create_client(
 
 @router.delete("/{client_id}", status_code=204, operation_id="clients_revoke")
 async def revoke_client(
-    organisation_id: uuid.UUID, client_id: str, session: SessionDep, caller: Writer, request: Request
+    organisation_id: uuid.UUID,
+    client_id: str,
+    session: SessionDep,
+    caller: Writer,
+    request: Request,
 ) -> Response:
     """Revoke a client: it can get no new token, and its tokens stop working here at once
     (other services stop accepting them when they expire, within the token lifetime)."""

@@ -9,8 +9,13 @@ from pydantic import Field, model_validator
 from convenor_shared.schemas import ReadModel, RequestModel
 
 Scope = Literal[
-    "registry:read", "registry:write", "gateway:request", "gateway:respond", "gateway:audit",
-    "analytics:read", "admin",
+    "registry:read",
+    "registry:write",
+    "gateway:request",
+    "gateway:respond",
+    "gateway:audit",
+    "analytics:read",
+    "admin",
 ]
 
 

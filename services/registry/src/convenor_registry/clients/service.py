@@ -10,12 +10,12 @@ from joserfc.jwk import KeySet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from convenor_shared.auth import Caller
-from convenor_shared.db import new_id, utcnow
-from convenor_shared.problems import Forbidden, NotFound, Unprocessable
 from convenor_registry.clients.schemas import ClientCreate
 from convenor_registry.models import ApiClient, Organisation
 from convenor_registry.oauth.secrets import hash_secret, new_client_id, new_secret, verify_secret
+from convenor_shared.auth import Caller
+from convenor_shared.db import new_id, utcnow
+from convenor_shared.problems import Forbidden, NotFound, Unprocessable
 
 log = logging.getLogger("convenor.registry.clients")
 
@@ -62,12 +62,19 @@ async def create(
     )
     session.add(client)
     await session.flush()
-    log.info("client created", extra={"client_id": client.client_id, "organisation_id": str(organisation.id)})
+    log.info(
+        "client created",
+        extra={"client_id": client.client_id, "organisation_id": str(organisation.id)},
+    )
     return client, secret
 
 
 async def list_for(session: AsyncSession, organisation_id: uuid.UUID) -> list[ApiClient]:
-    query = select(ApiClient).where(ApiClient.organisation_id == organisation_id).order_by(ApiClient.created_at)
+    query = (
+        select(ApiClient)
+        .where(ApiClient.organisation_id == organisation_id)
+        .order_by(ApiClient.created_at)
+    )
     return list((await session.execute(query)).scalars())
 
 
@@ -105,9 +112,15 @@ async def ensure_bootstrap(session: AsyncSession, client_id: str, secret: str) -
     if client is None:
         session.add(
             ApiClient(
-                id=new_id(), client_id=client_id, name="bootstrap administrator",
-                organisation_id=None, scopes=["admin"], auth_method="client_secret_basic",
-                secret_hash=hash_secret(secret), is_bootstrap=True, created_at=utcnow(),
+                id=new_id(),
+                client_id=client_id,
+                name="bootstrap administrator",
+                organisation_id=None,
+                scopes=["admin"],
+                auth_method="client_secret_basic",
+                secret_hash=hash_secret(secret),
+                is_bootstrap=True,
+                created_at=utcnow(),
             )
         )
         log.info("bootstrap client created", extra={"client_id": client_id})

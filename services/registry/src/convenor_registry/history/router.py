@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from convenor_registry.deps import Reader, api_router
+from convenor_registry.models import HistoryEntry
 from convenor_shared.pagination import Page, PageDep, page_of
 from convenor_shared.routing import SessionDep
 from convenor_shared.schemas import ReadModel
-from convenor_registry.deps import Reader, api_router
-from convenor_registry.models import HistoryEntry
 
 router = api_router("/v1/history", "history")
 
@@ -38,6 +38,8 @@ async def list_history(
     after = page.after_id()
     if after:
         query = query.where(HistoryEntry.id > after)
-    rows = list((await session.execute(query.order_by(HistoryEntry.id).limit(page.limit + 1))).scalars())
+    rows = list(
+        (await session.execute(query.order_by(HistoryEntry.id).limit(page.limit + 1))).scalars()
+    )
     rows, cursor = page_of(rows, page.limit, lambda row: {"id": str(row.id)})
     return Page(items=[HistoryRead.model_validate(row) for row in rows], next_cursor=cursor)

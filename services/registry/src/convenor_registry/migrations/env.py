@@ -1,4 +1,4 @@
-from convenor_shared.migrations import run_env
 from convenor_registry.models import Base
+from convenor_shared.migrations import run_env
 
 run_env(Base.metadata)

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from convenor_registry.models.base import Base
 from convenor_shared.db import JSONType, UTCDateTime, new_id
 from convenor_shared.idempotency import IdempotencyKeyMixin
 from convenor_shared.outbox import ChangeMixin
-from convenor_registry.models.base import Base
 
 
 class HistoryEntry(Base):

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from convenor_shared.db import JSONType, UTCDateTime
 from convenor_registry.models.base import Base, Record
+from convenor_shared.db import JSONType, UTCDateTime
 
 
 class Organisation(Record, Base):

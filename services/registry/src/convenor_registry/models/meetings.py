@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from convenor_shared.db import JSONType, UTCDateTime
 from convenor_registry.models.base import Base, Record
+from convenor_shared.db import JSONType, UTCDateTime
 
 
 class MeetingSeries(Record, Base):

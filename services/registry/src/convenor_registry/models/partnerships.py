@@ -9,8 +9,8 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from convenor_shared.db import JSONType
 from convenor_registry.models.base import Base, Record
+from convenor_shared.db import JSONType
 
 
 class Partnership(Record, Base):

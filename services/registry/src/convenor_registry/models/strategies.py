@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from convenor_shared.db import JSONType
 from convenor_registry.models.base import Base, Record
+from convenor_shared.db import JSONType
 
 
 class Strategy(Record, Base):

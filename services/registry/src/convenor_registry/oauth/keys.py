@@ -12,6 +12,7 @@ import logging
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -94,7 +95,7 @@ class SigningKeys:
     def public_jwks(self) -> dict[str, object]:
         keys = []
         for key in self.verification_keys().keys:
-            public = key.as_dict(private=False)
+            public: dict[str, Any] = dict(key.as_dict(private=False))
             public.update({"use": "sig", "alg": SIGNING_ALG, "kid": key.kid})
             keys.append(public)
         return {"keys": keys}

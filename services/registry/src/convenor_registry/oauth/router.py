@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from convenor_shared.auth import SCOPES
-from convenor_shared.routing import SessionDep, TransactionalRoute
 from convenor_registry.oauth import service as oauth_service
 from convenor_registry.oauth.keys import SIGNING_ALG
 from convenor_registry.oauth.service import OAuthError, TokenRequest
+from convenor_shared.auth import SCOPES
+from convenor_shared.routing import SessionDep, TransactionalRoute
 
 router = APIRouter(tags=["oauth"], route_class=TransactionalRoute)
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -75,8 +75,12 @@ async def token(request: Request, session: SessionDep) -> JSONResponse:
         scopes, audiences = oauth_service.grant(client, token_request)
         settings = request.app.state.settings
         body = await oauth_service.issue_token(
-            session, client, scopes, audiences,
-            issuer=issuer, keys=request.app.state.signing_keys,
+            session,
+            client,
+            scopes,
+            audiences,
+            issuer=issuer,
+            keys=request.app.state.signing_keys,
             lifetime=settings.token_lifetime_seconds,
         )
     except OAuthError as error:

@@ -26,12 +26,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from convenor_shared.auth import SCOPES
-from convenor_shared.db import utcnow
-from convenor_shared.settings import ALL_AUDIENCES
 from convenor_registry.models import ApiClient, Organisation, UsedAssertion
 from convenor_registry.oauth.keys import SIGNING_ALG, SigningKeys
 from convenor_registry.oauth.secrets import verify_secret
+from convenor_shared.auth import SCOPES
+from convenor_shared.db import utcnow
+from convenor_shared.settings import ALL_AUDIENCES
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_ALGORITHMS = ["Ed25519", "EdDSA", "ES256", "RS256", "PS256"]
@@ -91,7 +91,9 @@ async def authenticate_client(
         client_id, secret = _basic_credentials(request.authorization)
     elif request.client_id and request.client_secret:
         raise OAuthError(
-            "invalid_client", "This server accepts client_secret_basic, not client_secret_post.", 401
+            "invalid_client",
+            "This server accepts client_secret_basic, not client_secret_post.",
+            401,
         )
     else:
         raise OAuthError("invalid_client", "No client authentication was sent.", 401)
@@ -116,7 +118,9 @@ async def _authenticate_assertion(
         raise OAuthError("invalid_client", "The client assertion is not a JWT.", 401)
     client_id = claims.get("iss")
     if not isinstance(client_id, str) or claims.get("sub") != client_id:
-        raise OAuthError("invalid_client", "The assertion's iss and sub must be the client id.", 401)
+        raise OAuthError(
+            "invalid_client", "The assertion's iss and sub must be the client id.", 401
+        )
     if request.client_id and request.client_id != client_id:
         raise OAuthError("invalid_client", "client_id does not match the assertion.", 401)
     client = await _client(session, client_id)
@@ -125,11 +129,15 @@ async def _authenticate_assertion(
     try:
         keys = KeySet.import_key_set(client.jwks)  # type: ignore[arg-type]
         verified = jwt.decode(
-            assertion, keys, algorithms=ASSERTION_ALGORITHMS,
+            assertion,
+            keys,
+            algorithms=ASSERTION_ALGORITHMS,
             registry=JWSRegistry(algorithms=ASSERTION_ALGORITHMS),
         )
     except (JoseError, ValueError, TypeError, KeyError) as exc:
-        raise OAuthError("invalid_client", "The client assertion's signature does not verify.", 401) from exc
+        raise OAuthError(
+            "invalid_client", "The client assertion's signature does not verify.", 401
+        ) from exc
     claims = verified.claims
     audiences = claims.get("aud")
     audiences = [audiences] if isinstance(audiences, str) else audiences or []
@@ -176,7 +184,9 @@ def grant(client: ApiClient, request: TokenRequest) -> tuple[list[str], list[str
         if unknown:
             raise OAuthError("invalid_scope", f"Unknown scope: {', '.join(sorted(unknown))}.")
         if not asked <= allowed:
-            raise OAuthError("invalid_scope", "The client may not have: " + ", ".join(sorted(asked - allowed)))
+            raise OAuthError(
+                "invalid_scope", "The client may not have: " + ", ".join(sorted(asked - allowed))
+            )
         scopes = sorted(asked)
     audiences = list(ALL_AUDIENCES)
     if request.resources:
@@ -216,7 +226,9 @@ async def issue_token(
             claims["org_kind"] = organisation.classification
     key = keys.signing_key
     token = jwt.encode(
-        {"alg": SIGNING_ALG, "kid": key.kid, "typ": "at+jwt"}, claims, key,
+        {"alg": SIGNING_ALG, "kid": key.kid, "typ": "at+jwt"},
+        claims,
+        key,
         algorithms=[SIGNING_ALG],
     )
     return {
@@ -225,4 +237,3 @@ async def issue_token(
         "expires_in": lifetime,
         "scope": " ".join(scopes),
     }
-

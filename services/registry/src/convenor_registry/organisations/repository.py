@@ -16,7 +16,7 @@ def list_query(
     name: str | None,
     after: uuid.UUID | None,
     limit: int,
-) -> Select[tuple[Organisation]]:
+) -> Select[Organisation]:
     query = select(Organisation).where(Organisation.deleted_at.is_(None))
     if classification:
         query = query.where(Organisation.classification == classification)
@@ -33,7 +33,9 @@ def list_query(
     return query.order_by(Organisation.id).limit(limit + 1)
 
 
-async def area_ids(session: AsyncSession, organisation_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+async def area_ids(
+    session: AsyncSession, organisation_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[uuid.UUID]]:
     result: dict[uuid.UUID, list[uuid.UUID]] = {oid: [] for oid in organisation_ids}
     if not organisation_ids:
         return result
@@ -47,7 +49,9 @@ async def area_ids(session: AsyncSession, organisation_ids: Sequence[uuid.UUID])
     return result
 
 
-async def set_areas(session: AsyncSession, organisation_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> None:
+async def set_areas(
+    session: AsyncSession, organisation_id: uuid.UUID, ids: Sequence[uuid.UUID]
+) -> None:
     await session.execute(
         delete(OrganisationArea).where(OrganisationArea.organisation_id == organisation_id)
     )

@@ -5,9 +5,6 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response
 
-from convenor_shared.concurrency import check_if_match, etag_of, set_etag
-from convenor_shared.pagination import Page, PageDep
-from convenor_shared.routing import SessionDep
 from convenor_registry.deps import Reader, Writer, api_router
 from convenor_registry.organisations import service as organisations_service
 from convenor_registry.organisations.schemas import (
@@ -16,6 +13,9 @@ from convenor_registry.organisations.schemas import (
     OrganisationUpdate,
 )
 from convenor_registry.vocabularies import OrganisationClassification
+from convenor_shared.concurrency import check_if_match, etag_of, set_etag
+from convenor_shared.pagination import Page, PageDep
+from convenor_shared.routing import SessionDep
 
 router = api_router("/v1/organisations", "organisations")
 

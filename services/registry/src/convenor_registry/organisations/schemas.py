@@ -5,12 +5,12 @@ from datetime import date
 
 from pydantic import Field, HttpUrl, model_validator
 
-from convenor_shared.schemas import RecordRead, RequestModel
 from convenor_registry.vocabularies import (
     OrganisationClassification,
     PensionScheme,
     PolicingBodyKind,
 )
+from convenor_shared.schemas import RecordRead, RequestModel
 
 
 class Identifier(RequestModel):

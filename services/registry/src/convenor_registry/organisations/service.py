@@ -7,9 +7,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from convenor_shared.auth import Caller
-from convenor_shared.pagination import PageParams, page_of
-from convenor_shared.problems import NotFound, Unprocessable
 from convenor_registry import records
 from convenor_registry.areas import service as areas_service
 from convenor_registry.models import Organisation
@@ -20,6 +17,9 @@ from convenor_registry.organisations.schemas import (
     OrganisationUpdate,
 )
 from convenor_registry.permissions import ensure_can_manage
+from convenor_shared.auth import Caller
+from convenor_shared.pagination import PageParams, page_of
+from convenor_shared.problems import NotFound, Unprocessable
 
 
 class OrganisationNotFound(NotFound):
@@ -70,8 +70,11 @@ async def list_organisations(
 ) -> tuple[list[Organisation], str | None]:
     area_id = (await areas_service.resolve(session, area)).id if area else None
     query = repository.list_query(
-        classification=classification, area_id=area_id, name=name,
-        after=page.after_id(), limit=page.limit,
+        classification=classification,
+        area_id=area_id,
+        name=name,
+        after=page.after_id(),
+        limit=page.limit,
     )
     rows = list((await session.execute(query)).scalars())
     return page_of(rows, page.limit, lambda row: {"id": str(row.id)})
@@ -104,7 +107,11 @@ async def update(
 ) -> Organisation:
     ensure_can_manage(by, organisation)
     values = _values(body, unset=True)
-    if "kind" in values and values["kind"] is not None and organisation.classification != "local_policing_body":
+    if (
+        "kind" in values
+        and values["kind"] is not None
+        and organisation.classification != "local_policing_body"
+    ):
         raise Unprocessable("kind applies only to a local_policing_body.")
     organisation = await records.change(session, ENTITY, organisation, values, by)
     if body.area_ids is not None:
@@ -112,7 +119,9 @@ async def update(
         current = (await repository.area_ids(session, [organisation.id]))[organisation.id]
         if sorted(current) != sorted(area_ids):
             await repository.set_areas(session, organisation.id, area_ids)
-            await records.touch(session, ENTITY, organisation, {"area_ids": [current, area_ids]}, by)
+            await records.touch(
+                session, ENTITY, organisation, {"area_ids": [current, area_ids]}, by
+            )
     return organisation
 
 

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from sqlalchemy import Select, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from convenor_shared.db import json_array_contains
 from convenor_registry.models import (
     Area,
     Partnership,
@@ -14,6 +13,7 @@ from convenor_registry.models import (
     PartnershipRelation,
     TermsOfReference,
 )
+from convenor_shared.db import json_array_contains
 
 
 async def area_and_descendants(session: AsyncSession, area_id: uuid.UUID) -> list[uuid.UUID]:
@@ -45,7 +45,7 @@ def list_query(
     parent_id: uuid.UUID | None,
     after: uuid.UUID | None,
     limit: int,
-) -> Select[tuple[Partnership]]:
+) -> Select[Partnership]:
     query = select(Partnership).where(Partnership.deleted_at.is_(None))
     if area_ids is not None:
         query = query.where(
@@ -95,7 +95,7 @@ async def set_footprint(
         )
 
 
-def relations_of(partnership_id: uuid.UUID) -> Select[tuple[PartnershipRelation]]:
+def relations_of(partnership_id: uuid.UUID) -> Select[PartnershipRelation]:
     return (
         select(PartnershipRelation)
         .where(
@@ -109,7 +109,7 @@ def relations_of(partnership_id: uuid.UUID) -> Select[tuple[PartnershipRelation]
     )
 
 
-def terms_of(partnership_id: uuid.UUID) -> Select[tuple[TermsOfReference]]:
+def terms_of(partnership_id: uuid.UUID) -> Select[TermsOfReference]:
     return (
         select(TermsOfReference)
         .where(

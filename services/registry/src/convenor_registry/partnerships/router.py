@@ -5,9 +5,6 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response
 
-from convenor_shared.concurrency import check_if_match, etag_of, set_etag
-from convenor_shared.pagination import Page, PageDep
-from convenor_shared.routing import SessionDep
 from convenor_registry.deps import Reader, Writer, api_router
 from convenor_registry.partnerships import service as partnerships_service
 from convenor_registry.partnerships.schemas import (
@@ -20,6 +17,9 @@ from convenor_registry.partnerships.schemas import (
     TermsOfReferenceRead,
 )
 from convenor_registry.vocabularies import PartnershipStatus, PartnershipType, Theme
+from convenor_shared.concurrency import check_if_match, etag_of, set_etag
+from convenor_shared.pagination import Page, PageDep
+from convenor_shared.routing import SessionDep
 
 router = api_router("/v1/partnerships", "partnerships")
 
@@ -30,7 +30,8 @@ async def list_partnerships(
     caller: Reader,
     page: PageDep,
     area: Annotated[
-        str | None, Query(max_length=64, description="Area id or GSS code; includes areas within it")
+        str | None,
+        Query(max_length=64, description="Area id or GSS code; includes areas within it"),
     ] = None,
     type: PartnershipType | None = None,
     status: PartnershipStatus | None = None,

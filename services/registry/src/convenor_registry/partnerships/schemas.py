@@ -6,13 +6,13 @@ from decimal import Decimal
 
 from pydantic import Field, HttpUrl, model_validator
 
-from convenor_shared.schemas import RecordRead, RequestModel
 from convenor_registry.vocabularies import (
     PartnershipStatus,
     PartnershipType,
     RelationType,
     Theme,
 )
+from convenor_shared.schemas import RecordRead, RequestModel
 
 
 class PartnershipCreate(RequestModel):

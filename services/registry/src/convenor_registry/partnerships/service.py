@@ -10,9 +10,6 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from convenor_shared.auth import Caller
-from convenor_shared.pagination import PageParams, page_of
-from convenor_shared.problems import Conflict, NotFound
 from convenor_registry import records
 from convenor_registry.areas import service as areas_service
 from convenor_registry.models import Partnership, PartnershipRelation, TermsOfReference
@@ -28,6 +25,9 @@ from convenor_registry.partnerships.schemas import (
     TermsOfReferenceRead,
 )
 from convenor_registry.permissions import ensure_can_manage
+from convenor_shared.auth import Caller
+from convenor_shared.pagination import PageParams, page_of
+from convenor_shared.problems import Conflict, NotFound
 
 
 class PartnershipNotFound(NotFound):
@@ -79,7 +79,9 @@ async def _serialise(session: AsyncSession, partnership: Partnership) -> dict[st
     return (await read(session, partnership)).model_dump(mode="json")
 
 
-async def _serialise_relation(session: AsyncSession, relation: PartnershipRelation) -> dict[str, Any]:
+async def _serialise_relation(
+    session: AsyncSession, relation: PartnershipRelation
+) -> dict[str, Any]:
     return RelationRead.model_validate(relation).model_dump(mode="json")
 
 
@@ -88,7 +90,9 @@ async def _serialise_terms(session: AsyncSession, terms: TermsOfReference) -> di
 
 
 ENTITY = records.Entity("partnership", Partnership, PartnershipNotFound, _serialise)
-RELATION = records.Entity("partnership_relation", PartnershipRelation, RelationNotFound, _serialise_relation)
+RELATION = records.Entity(
+    "partnership_relation", PartnershipRelation, RelationNotFound, _serialise_relation
+)
 TERMS = records.Entity("terms_of_reference", TermsOfReference, TermsNotFound, _serialise_terms)
 
 
@@ -112,8 +116,13 @@ async def list_partnerships(
         area_ids = await repository.area_and_descendants(session, root.id)
     query = repository.list_query(
         dialect=session.get_bind().dialect.name,
-        area_ids=area_ids, type=type, status=status, theme=theme, parent_id=parent_id,
-        after=page.after_id(), limit=page.limit,
+        area_ids=area_ids,
+        type=type,
+        status=status,
+        theme=theme,
+        parent_id=parent_id,
+        after=page.after_id(),
+        limit=page.limit,
     )
     rows = list((await session.execute(query)).scalars())
     return page_of(rows, page.limit, lambda row: {"id": str(row.id)})
@@ -171,7 +180,9 @@ async def update(
     ensure_can_manage(by, partnership)
     values = _values(body, unset=True)
     footprint = (
-        list(dict.fromkeys(body.footprint_area_ids)) if body.footprint_area_ids is not None else None
+        list(dict.fromkeys(body.footprint_area_ids))
+        if body.footprint_area_ids is not None
+        else None
     )
     await _check_references(session, values, footprint)
     if values.get("parent_id"):
@@ -186,8 +197,11 @@ async def update(
         if sorted(current) != sorted(footprint):
             await repository.set_footprint(session, partnership.id, footprint)
             await records.touch(
-                session, ENTITY, partnership,
-                {"footprint_area_ids": [[str(a) for a in current], [str(a) for a in footprint]]}, by,
+                session,
+                ENTITY,
+                partnership,
+                {"footprint_area_ids": [[str(a) for a in current], [str(a) for a in footprint]]},
+                by,
             )
     return partnership
 
@@ -197,7 +211,9 @@ async def delete(session: AsyncSession, partnership: Partnership, by: Caller) ->
     await records.remove(session, ENTITY, partnership, by)
 
 
-async def list_relations(session: AsyncSession, partnership: Partnership) -> list[PartnershipRelation]:
+async def list_relations(
+    session: AsyncSession, partnership: Partnership
+) -> list[PartnershipRelation]:
     return list((await session.execute(repository.relations_of(partnership.id))).scalars())
 
 

@@ -5,12 +5,17 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response
 
+from convenor_registry.deps import Reader, Writer, api_router
+from convenor_registry.people import service as people_service
+from convenor_registry.people.schemas import (
+    PersonCreate,
+    PersonRead,
+    PersonUpdate,
+    PersonWithContact,
+)
 from convenor_shared.concurrency import check_if_match, etag_of, set_etag
 from convenor_shared.pagination import Page, PageDep
 from convenor_shared.routing import SessionDep
-from convenor_registry.deps import Reader, Writer, api_router
-from convenor_registry.people import service as people_service
-from convenor_registry.people.schemas import PersonCreate, PersonRead, PersonUpdate, PersonWithContact
 
 router = api_router("/v1/people", "people")
 

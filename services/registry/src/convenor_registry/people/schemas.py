@@ -4,8 +4,8 @@ import uuid
 
 from pydantic import EmailStr, Field
 
-from convenor_shared.schemas import RecordRead, RequestModel
 from convenor_registry.vocabularies import SalaryBand, Seniority
+from convenor_shared.schemas import RecordRead, RequestModel
 
 PHONE_PATTERN = r"^[0-9 +()-]{6,40}$"
 

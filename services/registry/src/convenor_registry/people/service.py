@@ -5,17 +5,22 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from convenor_shared.auth import Caller
-from convenor_shared.pagination import PageParams, page_of
-from convenor_shared.problems import NotFound
 from convenor_registry import records
 from convenor_registry.models import Person
 from convenor_registry.organisations import service as organisations_service
-from convenor_registry.people.schemas import PersonCreate, PersonRead, PersonUpdate, PersonWithContact
+from convenor_registry.people import repository
+from convenor_registry.people.schemas import (
+    PersonCreate,
+    PersonRead,
+    PersonUpdate,
+    PersonWithContact,
+)
 from convenor_registry.permissions import ensure_can_manage
+from convenor_shared.auth import Caller
+from convenor_shared.pagination import PageParams, page_of
+from convenor_shared.problems import NotFound
 
 
 class PersonNotFound(NotFound):
@@ -53,15 +58,10 @@ async def list_people(
     organisation_id: uuid.UUID | None = None,
     name: str | None = None,
 ) -> tuple[list[Person], str | None]:
-    query = select(Person).where(Person.deleted_at.is_(None))
-    if organisation_id:
-        query = query.where(Person.organisation_id == organisation_id)
-    if name:
-        query = query.where(Person.name.ilike(f"%{name}%"))
-    after = page.after_id()
-    if after:
-        query = query.where(Person.id > after)
-    rows = list((await session.execute(query.order_by(Person.id).limit(page.limit + 1))).scalars())
+    query = repository.list_query(
+        organisation_id=organisation_id, name=name, after=page.after_id(), limit=page.limit
+    )
+    rows = list((await session.execute(query)).scalars())
     return page_of(rows, page.limit, lambda row: {"id": str(row.id)})
 
 
