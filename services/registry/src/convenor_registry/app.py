@@ -9,11 +9,15 @@ import httpx
 from fastapi import FastAPI
 
 from convenor_registry import __version__
+from convenor_registry.actions.router import router as actions_router
+from convenor_registry.agenda.router import router as agenda_router
 from convenor_registry.areas.router import router as areas_router
 from convenor_registry.clients import service as clients_service
 from convenor_registry.clients.router import router as clients_router
 from convenor_registry.config import RegistrySettings, get_settings
 from convenor_registry.history.router import router as history_router
+from convenor_registry.meetings.router import router as meetings_router
+from convenor_registry.memberships.router import router as memberships_router
 from convenor_registry.models import IdempotencyKey
 from convenor_registry.oauth.keys import SigningKeys
 from convenor_registry.oauth.router import router as oauth_router
@@ -21,7 +25,9 @@ from convenor_registry.organisations.router import router as organisations_route
 from convenor_registry.partnerships.router import router as partnerships_router
 from convenor_registry.people.router import router as people_router
 from convenor_registry.records import feed
+from convenor_registry.reviews.router import router as reviews_router
 from convenor_registry.revocation import RevocationCheck
+from convenor_registry.strategies.router import router as strategies_router
 from convenor_shared.app import ServiceSpec, create_service_app
 from convenor_shared.jwks import StaticKeys
 from convenor_shared.transactions import commit
@@ -75,6 +81,12 @@ def create_app(
             clients_router,
             people_router,
             partnerships_router,
+            memberships_router,
+            meetings_router,
+            agenda_router,
+            actions_router,
+            strategies_router,
+            reviews_router,
             history_router,
             feed.router("registry:read"),
         ],
