@@ -83,11 +83,12 @@ class Record:
     row_id: int
 
 
-def _fingerprint(request: Request, body: bytes) -> str:
+def fingerprint(method: str, path: str, query: str, body: bytes) -> str:
+    """What makes two requests "the same request" for a key."""
     digest = hashlib.sha256()
-    digest.update(request.method.encode())
-    digest.update(b"\0" + request.url.path.encode())
-    digest.update(b"\0" + request.url.query.encode())
+    digest.update(method.encode())
+    digest.update(b"\0" + path.encode())
+    digest.update(b"\0" + query.encode())
     digest.update(b"\0" + body)
     return digest.hexdigest()
 
@@ -114,7 +115,9 @@ async def run(
     caller = await authenticate(request)
     model: type[IdempotencyKeyMixin] = request.app.state.idempotency_model
     database = request.app.state.database
-    fingerprint = _fingerprint(request, await request.body())
+    request_fingerprint = fingerprint(
+        request.method, request.url.path, request.url.query, await request.body()
+    )
     now = utcnow()
 
     async with database.session() as claim:
@@ -123,7 +126,7 @@ async def run(
             .values(
                 client_id=caller.client_id,
                 key=key,
-                fingerprint=fingerprint,
+                fingerprint=request_fingerprint,
                 state="in_flight",
                 claimed_at=now,
             )
@@ -136,7 +139,7 @@ async def run(
                     select(model).where(model.client_id == caller.client_id, model.key == key)
                 )
             ).scalar_one()
-            if existing.fingerprint != fingerprint:
+            if existing.fingerprint != request_fingerprint:
                 raise Unprocessable(
                     "This Idempotency-Key was used with a different request; use a new key."
                 )
