@@ -1,0 +1,40 @@
+"""The sync on a schedule: a background task of the app's lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from fastapi import FastAPI
+
+from convenor_analytics.sync import service as sync_service
+
+log = logging.getLogger("convenor.analytics.sync")
+TASK = "sync_task"
+
+
+async def start(app: FastAPI) -> None:
+    interval: float = app.state.settings.sync_interval_seconds
+    if interval <= 0:
+        return
+
+    async def loop() -> None:
+        while True:
+            try:
+                await sync_service.run(app.state.syncer, "schedule")
+            except sync_service.SyncFailed as failed:
+                log.warning("scheduled sync failed: %s", failed.problem.detail)
+            except Exception:  # the schedule must outlive any one bad run
+                log.exception("scheduled sync crashed")
+            await asyncio.sleep(interval)
+
+    setattr(app.state, TASK, asyncio.create_task(loop(), name="analytics-sync"))
+
+
+async def stop(app: FastAPI) -> None:
+    task: asyncio.Task[None] | None = getattr(app.state, TASK, None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
