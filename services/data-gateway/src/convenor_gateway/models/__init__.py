@@ -1,0 +1,21 @@
+"""The gateway's tables. Importing this package registers every model on ``Base.metadata``."""
+
+from convenor_gateway.models.agreements import Agreement
+from convenor_gateway.models.audit import AuditEntry
+from convenor_gateway.models.base import Base
+from convenor_gateway.models.bookkeeping import CatalogueVersion, Change, IdempotencyKey
+from convenor_gateway.models.requests import DataRequest, RequestTransition
+from convenor_gateway.models.webhooks import Webhook, WebhookDelivery
+
+__all__ = [
+    "Agreement",
+    "AuditEntry",
+    "Base",
+    "CatalogueVersion",
+    "Change",
+    "DataRequest",
+    "IdempotencyKey",
+    "RequestTransition",
+    "Webhook",
+    "WebhookDelivery",
+]
