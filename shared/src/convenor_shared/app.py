@@ -47,6 +47,8 @@ class ServiceSpec:
     migrations: Path
     idempotency_model: type[IdempotencyKeyMixin]
     idempotency_required: bool = False
+    # GET requests of this service never write, so they may read without a transaction.
+    autocommit_reads: bool = False
     # A service that issues tokens verifies them with its own keys; others fetch the JWKS.
     key_source: Callable[[FastAPI], KeySource] | None = None
     large_bodies: dict[str, int] = field(default_factory=dict)  # path regex -> byte limit
@@ -118,6 +120,7 @@ def create_service_app(
     app.state.service = spec.name
     app.state.idempotency_model = spec.idempotency_model
     app.state.idempotency_required = spec.idempotency_required
+    app.state.autocommit_reads = spec.autocommit_reads
     app.state.metrics = Metrics(spec.name)
     install_problem_handlers(app)
     app.include_router(health.router)

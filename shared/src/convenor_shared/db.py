@@ -128,7 +128,9 @@ def _ensure_sqlite_directory(url: str) -> None:
 
 def create_engine(url: str, *, pool_size: int = 10, timeout: float = 5.0) -> AsyncEngine:
     """Build the async engine for ``url`` with settings that suit each backend."""
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    # No pre-ping: it costs a round trip per request. After a database restart the first use
+    # of a dead connection fails (503, retry) and SQLAlchemy then invalidates the whole pool.
+    kwargs: dict[str, Any] = {"pool_recycle": 1800}
     if url.startswith("sqlite"):
         _ensure_sqlite_directory(url)
         kwargs["connect_args"] = {"timeout": 10}
@@ -150,6 +152,13 @@ class Database:
         self.url = url
         self.engine = create_engine(url, pool_size=pool_size, timeout=timeout)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Reads that write nothing need no BEGIN/ROLLBACK round trips on PostgreSQL.
+        reader = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self.engine.dialect.name == "postgresql"
+            else self.engine
+        )
+        self.read_sessionmaker = async_sessionmaker(reader, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -157,6 +166,10 @@ class Database:
 
     def session(self) -> AsyncSession:
         return self.sessionmaker()
+
+    def read_session(self) -> AsyncSession:
+        """A session for a request that only reads: each statement commits on its own."""
+        return self.read_sessionmaker()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import BigInteger, Integer, String, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from convenor_shared.auth import require
 from convenor_shared.db import JSONType, UTCDateTime, utcnow
 from convenor_shared.problems import PROBLEM_RESPONSES, BadRequest
-from convenor_shared.routing import TransactionalRoute, get_session
+from convenor_shared.routing import SessionDep, TransactionalRoute
 from convenor_shared.transactions import before_commit, serialize_writes
 
 _PENDING = "convenor.changes"
@@ -121,7 +121,7 @@ class ChangeFeed:
 
         @router.get("/v1/changes", operation_id="changes_list", dependencies=[require(scope)])
         async def list_changes(
-            request: Request,
+            session: SessionDep,
             after: Annotated[str | None, Query(max_length=20, pattern=r"^\d*$")] = None,
             limit: Annotated[int, Query(ge=1, le=1000)] = 500,
         ) -> ChangePage:
@@ -130,6 +130,6 @@ class ChangeFeed:
                 position = int(after) if after else 0
             except ValueError as exc:  # pattern makes this unreachable; keep the guard honest
                 raise BadRequest("after must be a cursor from this feed.") from exc
-            return await feed.read(get_session(request), position, limit)
+            return await feed.read(session, position, limit)
 
         return router

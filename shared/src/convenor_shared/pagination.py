@@ -67,7 +67,7 @@ class PageParams:
             raise BadRequest("The cursor is not one this service issued.") from exc
 
 
-def page_params(
+async def page_params(
     request: Request,
     limit: Annotated[int | None, Query(ge=1, description="Page size (at most the maximum)")] = None,
     cursor: Annotated[str | None, Query(max_length=512, description="From next_cursor")] = None,

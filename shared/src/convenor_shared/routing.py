@@ -27,6 +27,7 @@ from convenor_shared.transactions import commit, rollback
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SESSION_KEY = "convenor.session"
+READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 def _is_json(content_type: str) -> bool:
@@ -64,7 +65,8 @@ def _is_form_route(route: APIRoute) -> bool:
 
 async def _transact(request: Request, original: Handler) -> Response:
     database = request.app.state.database
-    async with database.session() as session:
+    read_only = request.method in READ_METHODS and request.app.state.autocommit_reads
+    async with database.read_session() if read_only else database.session() as session:
         request.scope[SESSION_KEY] = session
         if request.method in WRITE_METHODS and database.dialect == "sqlite":
             # Take SQLite's write lock at the start: a deferred transaction that reads and
@@ -72,7 +74,9 @@ async def _transact(request: Request, original: Handler) -> Response:
             await session.connection(execution_options={"sqlite_immediate": True})
         try:
             response = await original(request)
-            if response.status_code < 400 and session.in_transaction():
+            if read_only:
+                pass  # nothing to commit: each statement ran on its own
+            elif response.status_code < 400 and session.in_transaction():
                 await before_response(request, session, response)
                 await commit(session)
             else:
@@ -90,7 +94,7 @@ async def before_response(request: Request, session: AsyncSession, response: Res
         await idempotency.complete(session, record, response)
 
 
-def get_session(request: Request) -> AsyncSession:
+async def get_session(request: Request) -> AsyncSession:
     """The request's session (opened by :class:`TransactionalRoute`)."""
     session = request.scope.get(SESSION_KEY)
     if not isinstance(session, AsyncSession):

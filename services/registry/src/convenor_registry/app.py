@@ -92,6 +92,7 @@ def create_app(
         ],
         migrations=MIGRATIONS,
         idempotency_model=IdempotencyKey,
+        autocommit_reads=True,
         key_source=lambda app: StaticKeys(keys.verification_keys),
         large_bodies={r"^/v1/import$": settings.max_import_bytes},
         on_startup=[start],

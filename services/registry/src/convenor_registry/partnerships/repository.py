@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, or_, select
+from sqlalchemy import Select, bindparam, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from convenor_registry.models import (
@@ -64,6 +66,23 @@ def list_query(
     if after:
         query = query.where(Partnership.id > after)
     return query.order_by(Partnership.id).limit(limit + 1)
+
+
+@functools.cache
+def with_footprint(dialect: str) -> Select[Any]:
+    """One round trip for a partnership and its footprint (the lean read path).
+
+    Built once per dialect with a bound ``partnership_id``: constructing a statement from ORM
+    attributes costs more than running it."""
+    aggregate = func.json_agg if dialect == "postgresql" else func.json_group_array
+    footprint = (
+        select(aggregate(PartnershipArea.area_id))
+        .where(PartnershipArea.partnership_id == Partnership.id)
+        .scalar_subquery()
+    )
+    return select(Partnership.__table__, footprint.label("footprint")).where(
+        Partnership.id == bindparam("partnership_id"), Partnership.deleted_at.is_(None)
+    )
 
 
 async def footprints(

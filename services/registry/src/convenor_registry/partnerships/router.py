@@ -57,9 +57,9 @@ async def create_partnership(
 async def get_partnership(
     partnership_id: uuid.UUID, session: SessionDep, caller: Reader, response: Response
 ) -> PartnershipRead:
-    partnership = await partnerships_service.get(session, partnership_id)
+    partnership = await partnerships_service.read_by_id(session, partnership_id)
     set_etag(response, etag_of(partnership.version, partnership.id))
-    return await partnerships_service.read(session, partnership)
+    return partnership
 
 
 @router.patch("/{partnership_id}", operation_id="partnerships_update")

@@ -3,6 +3,7 @@ relations and versioned terms of reference."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 from typing import Any
@@ -48,14 +49,20 @@ class TermsNotFound(NotFound):
     slug = "terms-of-reference-not-found"
 
 
+def _review_due(cycle: int | None, last: date | None, established: date | None) -> date | None:
+    since = last or established
+    if cycle is None or since is None:
+        return None
+    return since + relativedelta(months=cycle)
+
+
 def next_review_due(partnership: Partnership) -> date | None:
     """Last review (or, never reviewed, establishment) plus the review cycle."""
-    if partnership.review_cycle_months is None:
-        return None
-    since = partnership.last_reviewed_date or partnership.established_date
-    if since is None:
-        return None
-    return since + relativedelta(months=partnership.review_cycle_months)
+    return _review_due(
+        partnership.review_cycle_months,
+        partnership.last_reviewed_date,
+        partnership.established_date,
+    )
 
 
 def _read(partnership: Partnership, footprint: list[uuid.UUID]) -> PartnershipRead:
@@ -68,6 +75,25 @@ def _read(partnership: Partnership, footprint: list[uuid.UUID]) -> PartnershipRe
 async def read(session: AsyncSession, partnership: Partnership) -> PartnershipRead:
     footprints = await repository.footprints(session, [partnership.id])
     return _read(partnership, footprints[partnership.id])
+
+
+async def read_by_id(session: AsyncSession, partnership_id: uuid.UUID) -> PartnershipRead:
+    """A partnership as read, in one query and without building ORM objects."""
+    query = repository.with_footprint(session.get_bind().dialect.name)
+    result = await session.execute(query, {"partnership_id": partnership_id})
+    row = result.mappings().one_or_none()
+    if row is None:
+        raise PartnershipNotFound(f"No partnership with id {partnership_id}.")
+    values = dict(row)
+    footprint = values.pop("footprint")
+    if isinstance(footprint, str):  # SQLite's json_group_array gives text
+        footprint = json.loads(footprint)
+    model = PartnershipRead.model_validate(values)
+    model.footprint_area_ids = sorted(uuid.UUID(str(a)) for a in footprint or [] if a is not None)
+    model.next_review_due = _review_due(
+        model.review_cycle_months, model.last_reviewed_date, model.established_date
+    )
+    return model
 
 
 async def read_many(session: AsyncSession, rows: list[Partnership]) -> list[PartnershipRead]:
