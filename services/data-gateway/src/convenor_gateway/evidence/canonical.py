@@ -154,8 +154,11 @@ class _Checked:
 def row_fields(row: Any) -> tuple[int, dict[str, Any], str, str]:
     """``(index, entry, leaf_hash, chain_hash)`` of a mapping or an object with those attributes.
 
-    Raises ``ValueError`` naming the field that is missing or of the wrong type.
+    Raises ``ValueError`` naming the field that is missing or of the wrong type. A reader that
+    cannot parse a row passes the exception in its place, and it is raised here.
     """
+    if isinstance(row, Exception):
+        raise ValueError(str(row))
     if isinstance(row, Mapping):
         values = [row.get(name) for name in _ROW_FIELDS]
     else:
@@ -203,7 +206,7 @@ def find_chain_break(
             following = (
                 None if leaf is None else _Checked(position, index, leaf, stored_leaf, stored_chain)
             )
-            found = _diagnose(failed, following, recent)
+            found = _diagnose(failed, following, recent, first=failed.position == start_index)
         elif leaf is None:
             found = ChainBreak(position, "malformed", f"entry {position} is unreadable: {problem}")
         else:
@@ -216,11 +219,13 @@ def find_chain_break(
         if found is not None and on_leaf is None:
             return found
     if found is None and failed is not None:
-        found = _diagnose(failed, None, recent)
+        found = _diagnose(failed, None, recent, first=failed.position == start_index)
     return found
 
 
-def _diagnose(row: _Checked, following: _Checked | None, recent: deque[bytes]) -> ChainBreak:
+def _diagnose(
+    row: _Checked, following: _Checked | None, recent: deque[bytes], *, first: bool
+) -> ChainBreak:
     p, previous = row.position, recent[-1]
     if row.leaf.hex() != row.stored_leaf:
         return ChainBreak(p, "edited", f"entry {p} does not hash to its stored leaf hash")
@@ -251,6 +256,8 @@ def _diagnose(row: _Checked, following: _Checked | None, recent: deque[bytes]) -
         return ChainBreak(
             p, "index", f"entry {p} is stored with index {row.index}: an entry was deleted or moved"
         )
+    if first:
+        return ChainBreak(p, "chain_hash", f"the stored chain hash of entry {p} was altered")
     return ChainBreak(
         p,
         "unlinked",
