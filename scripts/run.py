@@ -6,6 +6,7 @@ landscape) or ``migrate``. Services whose packages are not installed are skipped
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -18,14 +19,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SERVICES = [
-    ("registry", "convenor-registry", 8001),
-    ("gateway", "convenor-gateway", 8002),
-    ("analytics", "convenor-analytics", 8003),
+    ("registry", "convenor-registry", 8001, "convenor_registry"),
+    ("gateway", "convenor-gateway", 8002, "convenor_gateway"),
+    ("analytics", "convenor-analytics", 8003, "convenor_analytics"),
 ]
 
 
 def available() -> list[tuple[str, str, int]]:
-    return [s for s in SERVICES if (BIN / s[1]).exists() or shutil.which(s[1])]
+    """The services installed here (a package with a command line)."""
+    found = []
+    for name, script, port, package in SERVICES:
+        try:
+            has_cli = importlib.util.find_spec(f"{package}.cli") is not None
+        except ModuleNotFoundError:
+            has_cli = False
+        if has_cli and ((BIN / script).exists() or shutil.which(script)):
+            found.append((name, script, port))
+    return found
 
 
 def command(script: str) -> str:
@@ -57,7 +67,8 @@ def serve(demo: bool) -> int:
     env = dict(os.environ)
     env.setdefault("CONVENOR_BOOTSTRAP_CLIENT_ID", "convenor-admin")
     env.setdefault("CONVENOR_BOOTSTRAP_CLIENT_SECRET", "convenor-admin-development-secret")
-    env.setdefault("REGISTRY_LOG_JSON", "false")
+    for prefix in ("REGISTRY", "GATEWAY", "ANALYTICS"):  # readable lines on a console
+        env.setdefault(f"{prefix}_LOG_JSON", "false")
     processes = []
     for _name, script, port in available():
         processes.append(

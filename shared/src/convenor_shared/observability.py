@@ -62,8 +62,8 @@ def configure_logging(level: str = "INFO", json_lines: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("uvicorn.access",):  # our access line replaces uvicorn's
-        logging.getLogger(noisy).disabled = True
+    logging.getLogger("uvicorn.access").disabled = True  # our access line replaces it
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per outbound call is noise
 
 
 class Metrics:
