@@ -63,7 +63,10 @@ async def partnership(
     scope = indicators_service.scope_of(ctx, None, partnership_id, start, end, today)
     p = scope.partnership
     assert p is not None
+    # Overlaps are sought across the whole force area (or other top area) it sits in.
     area = next((a for a in p.footprint_area_ids if a in ctx.land.areas), None)
+    while area and ctx.land.areas[area].parent_id in ctx.land.areas:
+        area = ctx.land.areas[area].parent_id
     neighbours = indicators_service.scope_of(ctx, area, None, start, end, today) if area else scope
     pairs, _ = duplication_service.analyse(ctx, neighbours, "membership")
     mine = [x for x in pairs if p.id in (x.a, x.b)][:10]

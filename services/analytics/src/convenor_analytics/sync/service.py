@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import httpx
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from convenor_analytics.config import AnalyticsSettings
@@ -25,7 +26,7 @@ from convenor_analytics.sync.feeds import FeedReader, ServiceToken, Source, posi
 from convenor_analytics.sync.schemas import SourceResult, SourceStatus, SyncResult, SyncStatus
 from convenor_shared.db import Database, utcnow
 from convenor_shared.outbox import ChangePage
-from convenor_shared.problems import Problem
+from convenor_shared.problems import Problem, ServiceUnavailable
 from convenor_shared.transactions import commit, rollback, serialize_writes
 
 log = logging.getLogger("convenor.analytics.sync")
@@ -47,6 +48,13 @@ class Syncer:
         cls, database: Database, http: httpx.AsyncClient, settings: AnalyticsSettings
     ) -> Syncer:
         return cls(database, http, settings, ServiceToken(settings))
+
+
+class SyncStorageFailed(ServiceUnavailable):
+    """The analytics database failed while a page of changes was being applied. That page was
+    rolled back whole; the next sync applies it again from the stored cursor."""
+
+    slug, title = "sync-storage-failed", "Sync could not store the changes"
 
 
 class SyncFailed(Exception):
@@ -106,9 +114,17 @@ async def _follow(
         return SourceResult(
             cursor=cursor, items_applied=applied, pages=pages, caught_up=caught_up
         ), None
-    except Problem as problem:
+    except (Problem, SQLAlchemyError, OSError) as failure:
+        problem = (
+            failure
+            if isinstance(failure, Problem)
+            else SyncStorageFailed(f"The {source.name} page could not be stored.")
+        )
         log.warning("sync of %s failed: %s", source.name, problem.detail)
-        await _mark(syncer.database, source.name, caught_up=False, error=problem)
+        try:
+            await _mark(syncer.database, source.name, caught_up=False, error=problem)
+        except (SQLAlchemyError, OSError):
+            log.warning("could not record the failure of the %s sync", source.name)
         return SourceResult(
             cursor=cursor,
             items_applied=applied,
