@@ -157,7 +157,9 @@ def settings(database_url: str) -> GatewaySettings:
 
 @pytest.fixture(scope="session")
 def app(settings: GatewaySettings, registry: FakeRegistry, resolver: FakeResolver) -> FastAPI:
-    return create_app(settings, http_transport=httpx.MockTransport(registry.handle), resolver=resolver)
+    return create_app(
+        settings, http_transport=httpx.MockTransport(registry.handle), resolver=resolver
+    )
 
 
 @pytest.fixture(scope="session")

@@ -33,17 +33,23 @@ class Api:
         return {"Authorization": f"Bearer {self.token}", **(extra or {})}
 
     async def get(self, url: str, **kwargs: Any) -> httpx.Response:
-        return await self.client.get(url, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+        return await self.client.get(
+            url, headers=self.headers(kwargs.pop("headers", None)), **kwargs
+        )
 
     async def post(self, url: str, **kwargs: Any) -> httpx.Response:
         headers = {"Idempotency-Key": secrets.token_hex(8), **kwargs.pop("headers", {})}
         return await self.client.post(url, headers=self.headers(headers), **kwargs)
 
     async def patch(self, url: str, **kwargs: Any) -> httpx.Response:
-        return await self.client.patch(url, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+        return await self.client.patch(
+            url, headers=self.headers(kwargs.pop("headers", None)), **kwargs
+        )
 
     async def delete(self, url: str, **kwargs: Any) -> httpx.Response:
-        return await self.client.delete(url, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+        return await self.client.delete(
+            url, headers=self.headers(kwargs.pop("headers", None)), **kwargs
+        )
 
     async def created(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
         response = await self.post(url, json=body)
@@ -92,7 +98,11 @@ def asb_request(holder: Api, **overrides: Any) -> dict[str, Any]:
         "data_items": [
             {"name": "ward_code", "description": "ONS ward code", "category": "aggregate"},
             {"name": "month", "description": "Calendar month", "category": "aggregate"},
-            {"name": "asb_incidents", "description": "Count of ASB incidents", "category": "aggregate"},
+            {
+                "name": "asb_incidents",
+                "description": "Count of ASB incidents",
+                "category": "aggregate",
+            },
         ],
         "identifiability": "aggregate",
         "period_start": "2025-04-01",
@@ -112,10 +122,17 @@ def health_request(holder: Api, **overrides: Any) -> dict[str, Any]:
         "justification": "To identify individuals repeatedly admitted with violent injury.",
         "necessity": "Record-level admissions are needed to link with police data.",
         "legal_gateways": ["pcsc-2022-s16"],
-        "lawful_basis": {"article_6": "public_task", "article_9_condition": "substantial_public_interest"},
+        "lawful_basis": {
+            "article_6": "public_task",
+            "article_9_condition": "substantial_public_interest",
+        },
         "data_items": [
             {"name": "nhs_number", "description": "Patient NHS number", "category": "personal"},
-            {"name": "diagnosis", "description": "Injury diagnosis", "category": "special_category"},
+            {
+                "name": "diagnosis",
+                "description": "Injury diagnosis",
+                "category": "special_category",
+            },
         ],
         "identifiability": "identifiable",
         "retention_days": 180,

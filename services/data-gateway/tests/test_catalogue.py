@@ -37,9 +37,7 @@ class TestCatalogue:
         assert one["catalogue_version"] == body["catalogue_version"]
         assert one["kind"] == "power" and one["overrides_confidence"] is True
 
-    async def test_confirmation_and_in_force_follow_the_reference(
-        self, client: httpx.AsyncClient
-    ):
+    async def test_confirmation_and_in_force_follow_the_reference(self, client: httpx.AsyncClient):
         items = {g["id"]: g for g in (await client.get("/v1/legal-gateways")).json()["items"]}
         assert items["cda-1998-s17a"]["confirmed"] is False
         assert items["uk-gdpr-art6-1-e"]["confirmed"] is False

@@ -100,7 +100,10 @@ class TestSeriousViolenceHealthExclusion:
     async def test_s14_alone_is_a_function_not_a_power_to_disclose(self, client, registry, issuer):
         p = Parties(client, registry, issuer)
         body = check_body(
-            p.opcc, p.council, purpose="serious_violence_prevention", legal_gateways=["pcsc-2022-s14"]
+            p.opcc,
+            p.council,
+            purpose="serious_violence_prevention",
+            legal_gateways=["pcsc-2022-s14"],
         )
         result = await check(p.opcc, body)
         assert result["permitted"] is False

@@ -181,7 +181,7 @@ async def update(
     if transitions.REQUESTER not in transitions.roles(caller, request):
         raise transitions.NotYourMove(
             "Only the requester can change a request.",
-            extensions={"status": request.status, "allowed": []},
+            extensions={"current_status": request.status, "allowed": []},
         )
     if request.status not in EDITABLE:
         raise NotEditable(f"A {request.status} request cannot be changed.")

@@ -98,7 +98,7 @@ def allowed(request: DataRequest, who: frozenset[str]) -> list[str]:
 def ensure_allowed(request: DataRequest, to: str, who: frozenset[str]) -> None:
     moves = MOVES[request.status]
     mine = allowed(request, who)
-    extensions: dict[str, Any] = {"status": request.status, "allowed": mine}
+    extensions: dict[str, Any] = {"current_status": request.status, "allowed": mine}
     if to not in moves:
         raise IllegalTransition(
             f"A {request.status} request cannot become {to}. "
