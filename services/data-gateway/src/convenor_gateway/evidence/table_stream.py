@@ -97,7 +97,11 @@ class CsvStream:
         try:
             rows = list(csv.reader([text], strict=True))
         except csv.Error as exc:
-            raise TableFormatError(f"malformed CSV: {exc}", self.records + 1) from None
+            # A newline inside what the splitter took for one record: a stray quote moved the
+            # record boundaries, which the csv module then reports in its own terms.
+            stray = "new-line" in str(exc)
+            message = "a quote inside an unquoted field" if stray else f"malformed CSV: {exc}"
+            raise TableFormatError(message, self.records + 1) from None
         if len(rows) != 1:
             raise TableFormatError("a quote inside an unquoted field", self.records + 1)
         self.records += 1
