@@ -232,13 +232,38 @@ def validation_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     ]
 
 
+# SQLSTATE classes and codes that mean "the database cannot serve you now; try again":
+# connection exceptions (08), insufficient resources (53: too many connections), operator
+# intervention (57: shutdown, crash recovery, "not yet accepting connections"), and the
+# retryable transaction rollbacks (40001 serialisation failure, 40P01 deadlock).
+_UNAVAILABLE_SQLSTATE_PREFIXES = ("08", "53", "57")
+_RETRYABLE_SQLSTATES = ("40001", "40P01")
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        for attribute in ("sqlstate", "pgcode"):
+            value = getattr(current, attribute, None)
+            if isinstance(value, str) and value:
+                return value
+        orig = getattr(current, "orig", None)
+        current = orig if isinstance(orig, BaseException) else current.__cause__
+    return None
+
+
 def is_database_unavailable(exc: BaseException) -> bool:
-    """True when ``exc`` means the database could not be reached or the connection dropped."""
-    if isinstance(exc, sa_exc.DBAPIError):
-        if exc.connection_invalidated:
-            return True
-        return isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError)
+    """True when ``exc`` means the database could not serve the request just now."""
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
     if isinstance(exc, sa_exc.TimeoutError):  # pool exhausted
+        return True
+    state = _sqlstate(exc)
+    if state is not None:
+        return state.startswith(_UNAVAILABLE_SQLSTATE_PREFIXES) or state in _RETRYABLE_SQLSTATES
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
         return True
     return isinstance(exc, ConnectionError | OSError | TimeoutError)
 
@@ -293,6 +318,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(sa_exc.SQLAlchemyError, on_database)
+    # A dropped database connection can surface as a bare OSError from the driver (closing a
+    # dead connection, say). Registered by class, these are handled like any problem; the
+    # catch-all below is Starlette's server-error path, which also re-raises.
+    for unavailable in (ConnectionError, OSError, TimeoutError):
+        app.add_exception_handler(unavailable, on_unexpected)
     app.add_exception_handler(Exception, on_unexpected)
 
     @app.get("/problems/{slug}", include_in_schema=False, response_class=HTMLResponse)
