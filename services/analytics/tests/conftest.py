@@ -36,6 +36,7 @@ def settings_for(url: str, **overrides: Any) -> AnalyticsSettings:
         "sync_interval_seconds": 0,
         "sync_page_size": 50,
         "cache_check_seconds": 0,
+        "recompute_after_sync": False,
         "rate_limit_per_minute": 0,
         "log_level": "WARNING",
         "log_json": False,

@@ -3,6 +3,8 @@ over a read model of the registry's and the gateway's change feeds, and the land
 
 from __future__ import annotations
 
+import asyncio
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -12,6 +14,7 @@ from convenor_analytics import __version__
 from convenor_analytics.config import AnalyticsSettings, get_settings
 from convenor_analytics.costs.router import router as costs_router
 from convenor_analytics.duplication.router import router as duplication_router
+from convenor_analytics.indicators import service as indicators_service
 from convenor_analytics.indicators.router import router as indicators_router
 from convenor_analytics.landscape.service import LandscapeCache
 from convenor_analytics.models import IdempotencyKey
@@ -38,6 +41,15 @@ Errors are RFC 9457 problem details.
 """
 
 
+def _warm(app: FastAPI) -> None:
+    tasks: set[asyncio.Task[None]] = app.state.warming
+    task = asyncio.get_running_loop().create_task(
+        indicators_service.warm(app.state.database, app.state.landscape, date.today())
+    )
+    tasks.add(task)  # keep a reference until it is done
+    task.add_done_callback(tasks.discard)
+
+
 def create_app(
     settings: AnalyticsSettings | None = None,
     *,
@@ -50,8 +62,11 @@ def create_app(
             settings.parameters, settings.cache_check_seconds, settings.cache_entries
         )
         app.state.landscape = cache
+        app.state.warming = set()
         app.state.syncer = sync_service.Syncer.build(app.state.database, app.state.http, settings)
         app.state.syncer.on_change.append(cache.invalidate)
+        if settings.recompute_after_sync:
+            app.state.syncer.on_change.append(lambda: _warm(app))
         await scheduler.start(app)
 
     spec = ServiceSpec(

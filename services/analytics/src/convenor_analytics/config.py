@@ -50,6 +50,9 @@ class AnalyticsSettings(ServiceSettings):
     # How often a replica checks whether another one synced new data (seconds).
     cache_check_seconds: float = Field(default=1.0, ge=0)
     cache_entries: int = Field(default=1024, ge=16)
+    # After a sync that changed something, recompute every national indicator in the
+    # background so that reads find them ready (the tests turn it off to stay deterministic).
+    recompute_after_sync: bool = True
     parameters: Parameters = Field(default_factory=Parameters)
 
     @property

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import networkx as nx
+import numpy as np
 
-from convenor_analytics.duplication.overlap import Pair
+from convenor_analytics.duplication.overlap import Overlaps
 
 
 @dataclass(frozen=True)
@@ -22,25 +23,23 @@ class Cluster:
 
 
 def clusters(
-    pairs: list[Pair], tau: float, costs: Mapping[str, Decimal], method: str = "components"
+    found: Overlaps, tau: float, costs: Mapping[str, Decimal], method: str = "components"
 ) -> list[Cluster]:
     graph = nx.Graph()
-    for pair in pairs:
-        if pair.score >= tau and pair.score > 0:
-            graph.add_edge(pair.a, pair.b, weight=pair.score)
+    names = found.partnerships
+    for k in np.flatnonzero((found.score >= tau) & (found.score > 0)).tolist():
+        graph.add_edge(names[found.i[k]], names[found.j[k]], weight=float(found.score[k]))
     if method == "louvain" and graph.number_of_edges():
         groups = nx.community.louvain_communities(graph, weight="weight", seed=0)
     else:
         groups = list(nx.connected_components(graph))
-    found = []
+    result = []
     for group in groups:
         if len(group) < 2:
             continue
         members = tuple(sorted(group))
         each = [costs.get(p, Decimal(0)) for p in members]
-        sub = graph.subgraph(members)
-        strongest = max((d["weight"] for _, _, d in sub.edges(data=True)), default=0.0)
-        found.append(
-            Cluster(members, sum(each, Decimal(0)), sum(each, Decimal(0)) - max(each), strongest)
-        )
-    return sorted(found, key=lambda c: (-c.estimated_saving, c.partnerships))
+        total = sum(each, Decimal(0))
+        weights = [d["weight"] for _, _, d in graph.subgraph(members).edges(data=True)]
+        result.append(Cluster(members, total, total - max(each), max(weights, default=0.0)))
+    return sorted(result, key=lambda c: (-c.estimated_saving, c.partnerships))

@@ -38,7 +38,7 @@ def merged_board(
         for m in land.memberships_of.get(pid, ())
         if m.person_id and m.active_during(window.start, window.end)
     }
-    held = {pid: [c for c in ctx.held(scope) if c.partnership_id == pid] for pid in ids}
+    held = {pid: ctx.held_of(scope).get(pid, []) for pid in ids}
     frequency = meetings_per_year or max(
         (max(len(held[pid]), land.partnerships[pid].meetings_per_year or 0) for pid in ids),
         default=0,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -56,18 +57,10 @@ def _matrix(sets: Sequence[frozenset[str]]) -> sparse.csr_matrix:
     return sparse.csr_matrix((data, (rows, cols)), shape=(len(sets), max(len(index), 1)))
 
 
-def _shared(
-    sets: Sequence[frozenset[str]],
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Upper-triangle pairs (i < j) sharing at least one member, with the shared count."""
+def _product(sets: Sequence[frozenset[str]]) -> sparse.csr_matrix:
+    """Upper triangle (i < j) of X·Xᵀ: how many members each pair of rows shares."""
     x = _matrix(sets)
-    product = sparse.triu(x @ x.T, k=1).tocoo()
-    keep = product.data > 0
-    return (
-        product.row[keep].astype(np.int64),
-        product.col[keep].astype(np.int64),
-        product.data[keep].astype(np.int64),
-    )
+    return sparse.triu(x @ x.T, k=1, format="csr")
 
 
 def _ratios(
@@ -93,76 +86,79 @@ def theme_weights(themes: Sequence[dict[str, float]]) -> tuple[list[str], npt.ND
     return vocabulary, tf * idf
 
 
-def overlaps(incidence: Incidence) -> list[Pair]:
-    """Every pair sharing a person or an organisation, with its D1-D5 measures."""
+Array = npt.NDArray[Any]
+
+
+@dataclass(frozen=True)
+class Overlaps:
+    """Every pair sharing a person or an organisation, as columns (one entry per pair, i < j
+    in the order of ``partnerships``). Pairs become :class:`Pair` objects only when shown."""
+
+    partnerships: Sequence[str]
+    i: Array
+    j: Array
+    people_shared: Array
+    people_jaccard: Array
+    people_overlap: Array
+    organisations_shared: Array
+    organisation_jaccard: Array
+    organisation_overlap: Array
+    theme_similarity: Array
+    score: Array
+
+    def __len__(self) -> int:
+        return len(self.i)
+
+    def pair(self, k: int) -> Pair:
+        return Pair(
+            self.partnerships[int(self.i[k])],
+            self.partnerships[int(self.j[k])],
+            int(self.people_shared[k]),
+            float(self.people_jaccard[k]),
+            float(self.people_overlap[k]),
+            int(self.organisations_shared[k]),
+            float(self.organisation_jaccard[k]),
+            float(self.organisation_overlap[k]),
+            float(self.theme_similarity[k]),
+            float(self.score[k]),
+        )
+
+    def ranked(self) -> Array:
+        """Positions, highest score first; ties by people overlap, then by the pair's ids."""
+        return np.lexsort((self.j, self.i, -self.people_overlap, -self.score))
+
+    def pairs(self, positions: Sequence[int] | Array | None = None) -> list[Pair]:
+        chosen = range(len(self)) if positions is None else positions
+        return [self.pair(int(k)) for k in chosen]
+
+
+# People counts and organisation counts share one sparse matrix, people in the high bits, so a
+# single sparse addition gives the union of the two patterns with both counts.
+_SHIFT = 1 << 24
+
+
+def overlaps(incidence: Incidence) -> Overlaps:
+    """D1-D5 for every pair sharing a person or an organisation."""
     n = len(incidence.partnerships)
-    if n < 2:
-        return []
-    pi, pj, pshared = _shared(incidence.people)
-    oi, oj, oshared = _shared(incidence.organisations)
-    people_keys = pi * n + pj
-    org_keys = oi * n + oj
-    keys = np.union1d(people_keys, org_keys)
-    i, j = keys // n, keys % n
-    people = _lookup(keys, people_keys, pshared)
-    orgs = _lookup(keys, org_keys, oshared)
+    combined = (_product(incidence.people) * _SHIFT + _product(incidence.organisations)).tocoo()
+    keep = combined.data > 0
+    i = combined.row[keep].astype(np.int64)
+    j = combined.col[keep].astype(np.int64)
+    people = combined.data[keep].astype(np.int64) // _SHIFT
+    orgs = combined.data[keep].astype(np.int64) % _SHIFT
     psize = np.array([len(s) for s in incidence.people], dtype=np.int64)
     osize = np.array([len(s) for s in incidence.organisations], dtype=np.int64)
-    pj_, po = _ratios(people, psize[i], psize[j])
-    oj_, oo = _ratios(orgs, osize[i], osize[j])
-    _, weights = theme_weights(incidence.themes)
+    p_jaccard, p_overlap = _ratios(people, psize[i], psize[j])
+    o_jaccard, o_overlap = _ratios(orgs, osize[i], osize[j])
+    weights = theme_weights(incidence.themes)[1] if n else np.zeros((0, 1))
     norms = np.sqrt((weights * weights).sum(axis=1))
     dots = (weights[i] * weights[j]).sum(axis=1)
     denominator = norms[i] * norms[j]
-    cosine = np.divide(dots, denominator, out=np.zeros(len(keys)), where=denominator > 0)
-    score = po * cosine
-    names = incidence.partnerships
-    return [
-        Pair(
-            names[a],
-            names[b],
-            int(ps),
-            float(pjv),
-            float(pov),
-            int(os_),
-            float(ojv),
-            float(oov),
-            float(c),
-            float(s),
-        )
-        for a, b, ps, pjv, pov, os_, ojv, oov, c, s in zip(
-            i.tolist(),
-            j.tolist(),
-            people.tolist(),
-            pj_.tolist(),
-            po.tolist(),
-            orgs.tolist(),
-            oj_.tolist(),
-            oo.tolist(),
-            cosine.tolist(),
-            score.tolist(),
-            strict=True,
-        )
-    ]
-
-
-def _lookup(
-    keys: npt.NDArray[np.int64], known: npt.NDArray[np.int64], values: npt.NDArray[np.int64]
-) -> npt.NDArray[np.int64]:
-    order = np.argsort(known)
-    known, values = known[order], values[order]
-    at = np.searchsorted(known, keys)
-    at = np.minimum(at, max(len(known) - 1, 0))
-    found = np.zeros(len(keys), dtype=np.int64)
-    if len(known):
-        hit = known[at] == keys
-        found[hit] = values[at[hit]]
-    return found
-
-
-def ranked(pairs: list[Pair]) -> list[Pair]:
-    """Highest score first; ties by people overlap, then by the ids (a stable order)."""
-    return sorted(pairs, key=lambda p: (-p.score, -p.people_overlap, p.a, p.b))
+    cosine = np.divide(dots, denominator, out=np.zeros(len(i)), where=denominator > 0)
+    return Overlaps(
+        incidence.partnerships, i, j, people, p_jaccard, p_overlap, orgs, o_jaccard, o_overlap,
+        cosine, p_overlap * cosine,
+    )  # fmt: skip
 
 
 def is_close(a: float, b: float) -> bool:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from convenor_analytics.costs.ledger import ZERO, money
 from convenor_analytics.duplication.clusters import Cluster, clusters
 from convenor_analytics.duplication.incidence import Basis, incidence
 from convenor_analytics.duplication.merge import merged_board
-from convenor_analytics.duplication.overlap import Pair, overlaps, ranked
+from convenor_analytics.duplication.overlap import Overlaps, Pair, overlaps
 from convenor_analytics.duplication.schemas import (
     BoardCost,
     ClusterRead,
@@ -40,16 +43,35 @@ PARAMETERS = [
 ]
 
 
-def analyse(ctx: Context, scope: Scope, basis: Basis) -> tuple[list[Pair], list[Cluster]]:
+@dataclass(frozen=True)
+class Analysis:
+    """The overlaps of a scope, their order by score, and the merge clusters."""
+
+    overlaps: Overlaps
+    order: npt.NDArray[np.int64]
+    clusters: list[Cluster]
+
+    def top(self, limit: int, min_score: float = 0.0) -> list[Pair]:
+        order = self.order[self.overlaps.score[self.order] >= min_score]
+        return self.overlaps.pairs(order[:limit])
+
+    def involving(self, partnership_id: str, limit: int) -> list[Pair]:
+        index = list(self.overlaps.partnerships).index(partnership_id)
+        o = self.overlaps
+        order = self.order[(o.i[self.order] == index) | (o.j[self.order] == index)]
+        return o.pairs(order[:limit])
+
+
+def analyse(ctx: Context, scope: Scope, basis: Basis) -> Analysis:
     """Ranked pairs and clusters of a scope (cached per read-model generation)."""
 
-    def compute() -> tuple[list[Pair], list[Cluster]]:
-        pairs = ranked(overlaps(incidence(ctx, scope, basis)))
+    def compute() -> Analysis:
+        found = overlaps(incidence(ctx, scope, basis))
         costs = {pid: t.loaded for pid, t in partnership_totals(ctx, scope).items()}
-        found = clusters(
-            pairs, ctx.parameters.duplication_tau, costs, ctx.parameters.cluster_method
+        merge = clusters(
+            found, ctx.parameters.duplication_tau, costs, ctx.parameters.cluster_method
         )
-        return pairs, found
+        return Analysis(found, found.ranked(), merge)
 
     return ctx.remember(("duplication", scope.key(), basis), compute)
 
@@ -100,17 +122,17 @@ async def duplication(
     ctx = await context_service.current(session, cache)
     p = ctx.parameters
     scope = scopes.resolve(ctx.land, area, None, scopes.window(start, end, p.window_months, today))
-    pairs, found = analyse(ctx, scope, basis)
-    shown = [pair for pair in pairs if pair.score >= min_score]
+    analysis = analyse(ctx, scope, basis)
+    total = int((analysis.overlaps.score >= min_score).sum())
     return DuplicationRead(
         scope=scope.describe(),
         window=scope.window.as_dict(),
         basis=basis,
         tau=p.duplication_tau,
         method=p.cluster_method,
-        total_pairs=len(shown),
-        pairs=[pair_read(ctx, pair) for pair in shown[:limit]],
-        clusters=[cluster_read(ctx, c) for c in found],
+        total_pairs=total,
+        pairs=[pair_read(ctx, pair) for pair in analysis.top(limit, min_score)],
+        clusters=[cluster_read(ctx, c) for c in analysis.clusters],
         parameters=describe(p, PARAMETERS),
     )
 

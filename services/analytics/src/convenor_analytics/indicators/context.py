@@ -41,18 +41,36 @@ class Context:
 
     def meetings(self, scope: Scope) -> list[Meeting]:
         """Meetings of the scope's partnerships starting in the window, in time order."""
-        found = [
-            m
-            for pid in scope.partnership_ids
-            for m in self.land.meetings_of.get(pid, ())
-            if scope.window.holds(m.day)
-        ]
-        return sorted(found, key=lambda m: (m.start, m.id))
+
+        def compute() -> list[Meeting]:
+            found = [
+                m
+                for pid in scope.partnership_ids
+                for m in self.land.meetings_of.get(pid, ())
+                if scope.window.holds(m.day)
+            ]
+            return sorted(found, key=lambda m: (m.start, m.id))
+
+        return self.remember(("meetings", scope.key()), compute)
 
     def held(self, scope: Scope) -> list[MeetingCost]:
         """Costs of the meetings that happened in the scope and window."""
         costs = self.ledger.meetings
-        return [costs[m.id] for m in self.meetings(scope) if m.id in costs]
+        return self.remember(
+            ("held", scope.key()),
+            lambda: [costs[m.id] for m in self.meetings(scope) if m.id in costs],
+        )
+
+    def held_of(self, scope: Scope) -> dict[str, list[MeetingCost]]:
+        """:meth:`held`, by partnership."""
+
+        def compute() -> dict[str, list[MeetingCost]]:
+            grouped: dict[str, list[MeetingCost]] = {}
+            for cost in self.held(scope):
+                grouped.setdefault(cost.partnership_id, []).append(cost)
+            return grouped
+
+        return self.remember(("held_of", scope.key()), compute)
 
     def as_of(self, scope: Scope) -> date:
         return scope.window.end

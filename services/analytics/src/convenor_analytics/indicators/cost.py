@@ -32,18 +32,20 @@ LOADED_PARAMETERS = [
 
 def partnership_totals(ctx: Context, scope: Scope) -> dict[str, Totals]:
     """C5 of each partnership of the scope over the window (salary and loaded)."""
-    grouped: dict[str, list[MeetingCost]] = defaultdict(list)
-    for cost in ctx.held(scope):
-        grouped[cost.partnership_id].append(cost)
-    share = support_share(scope.window.days)
-    return {
-        pid: totals(
-            grouped.get(pid, ()),
-            ctx.land.partnerships[pid].annual_support_cost or ZERO,
-            share,
-        )
-        for pid in sorted(scope.partnership_ids)
-    }
+
+    def compute() -> dict[str, Totals]:
+        grouped = ctx.held_of(scope)
+        share = support_share(scope.window.days)
+        return {
+            pid: totals(
+                grouped.get(pid, ()),
+                ctx.land.partnerships[pid].annual_support_cost or ZERO,
+                share,
+            )
+            for pid in sorted(scope.partnership_ids)
+        }
+
+    return ctx.remember(("totals", scope.key()), compute)
 
 
 def _people(ctx: Context, scope: Scope) -> set[str]:

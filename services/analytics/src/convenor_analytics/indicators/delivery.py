@@ -205,7 +205,7 @@ def a6(ctx: Context, scope: Scope) -> Answer:
 
 
 def last_review(ctx: Context, pid: str) -> date | None:
-    dates = [r.review_date for r in ctx.land.reviews if r.partnership_id == pid and r.review_date]
+    dates = [r.review_date for r in ctx.land.reviews_of.get(pid, ()) if r.review_date]
     recorded = ctx.land.partnerships[pid].last_reviewed_date
     if recorded:
         dates.append(recorded)
@@ -267,7 +267,7 @@ def g2(ctx: Context, scope: Scope) -> Answer:
     horizon = as_of - relativedelta(years=ctx.parameters.review_amber_years)
     rows, complete = [], 0
     for pid in live(ctx, scope):
-        terms = [t for t in ctx.land.terms if t.partnership_id == pid]
+        terms = ctx.land.terms_of.get(pid, [])
         has_tor = any(
             (t.adopted_date is None or t.adopted_date <= as_of)
             and (
@@ -276,12 +276,8 @@ def g2(ctx: Context, scope: Scope) -> Answer:
             )
             for t in terms
         )
-        held = [
-            m
-            for m in ctx.meetings(scope)
-            if m.partnership_id == pid and m.id in ctx.ledger.meetings
-        ]
-        actions = sum(ctx.land.actions_of_meeting.get(m.id, 0) for m in held)
+        held = ctx.held_of(scope).get(pid, [])
+        actions = sum(ctx.land.actions_of_meeting.get(c.meeting_id, 0) for c in held)
         log_in_use = bool(held) and actions / len(held) >= 1
         complete += has_tor and log_in_use
         rows.append(

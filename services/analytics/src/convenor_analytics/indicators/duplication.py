@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
 
 from convenor_analytics.duplication import service as duplication_service
+from convenor_analytics.duplication.incidence import Basis
 from convenor_analytics.indicators.context import Context
 from convenor_analytics.indicators.result import Answer, Row
 from convenor_analytics.intervals import quantile
@@ -15,10 +20,11 @@ TOP = 50
 DUP = ["duplication_tau", "duplication_flag_people", "duplication_flag_theme", "cost_statuses"]
 
 
-def _pairs_answer(ctx: Context, scope: Scope, field: str, basis: str = "membership") -> Answer:
-    pairs, _ = duplication_service.analyse(ctx, scope, basis)  # type: ignore[arg-type]
-    values = [getattr(p, field) for p in pairs]
-    ordered = sorted(pairs, key=lambda p: (-getattr(p, field), p.a, p.b))[:TOP]
+def _pairs_answer(ctx: Context, scope: Scope, field: str, basis: Basis = "membership") -> Answer:
+    found = duplication_service.analyse(ctx, scope, basis).overlaps
+    column: npt.NDArray[np.float64] = getattr(found, field)
+    ordered = found.pairs(np.lexsort((found.j, found.i, -column))[:TOP])
+    values = column.tolist()
     rows = [
         Row(
             f"{p.a}|{p.b}",
@@ -28,11 +34,11 @@ def _pairs_answer(ctx: Context, scope: Scope, field: str, basis: str = "membersh
         )
         for p in ordered
     ]
-    value = {
+    value: dict[str, float | int | None] = {
         "mean": sum(values) / len(values) if values else None,
         "p90": quantile(values, 0.9),
         "max": max(values, default=None),
-        "pairs_at_or_above_half": sum(1 for v in values if v >= 0.5),
+        "pairs_at_or_above_half": int((column >= 0.5).sum()),
     }
     return Answer(
         value,
@@ -71,14 +77,12 @@ def d4(ctx: Context, scope: Scope) -> Answer:
 
 def d5(ctx: Context, scope: Scope) -> Answer:
     answer = _pairs_answer(ctx, scope, "score")
-    pairs, _ = duplication_service.analyse(ctx, scope, "membership")
-    p = ctx.parameters
-    flagged = [
-        x
-        for x in pairs
-        if x.people_overlap >= p.duplication_flag_people
-        and x.theme_similarity >= p.duplication_flag_theme
-    ]
+    analysis = duplication_service.analyse(ctx, scope, "membership")
+    found, p = analysis.overlaps, ctx.parameters
+    mask = (found.people_overlap >= p.duplication_flag_people) & (
+        found.theme_similarity >= p.duplication_flag_theme
+    )
+    flagged = found.pairs(analysis.order[mask[analysis.order]])
     answer.flags = [
         f"{ctx.land.partnerships[x.a].name} and {ctx.land.partnerships[x.b].name}: "
         f"people overlap {x.people_overlap:.2f}, theme similarity {x.theme_similarity:.2f}"
@@ -90,12 +94,14 @@ def d5(ctx: Context, scope: Scope) -> Answer:
 
 def d6(ctx: Context, scope: Scope) -> Answer:
     k = ctx.parameters.interlock_k
-    pairs, _ = duplication_service.analyse(ctx, scope, "membership")
-    degree: Counter[str] = Counter()
-    for pair in pairs:
-        if pair.people_shared >= k:
-            degree[pair.a] += 1
-            degree[pair.b] += 1
+    found = duplication_service.analyse(ctx, scope, "membership").overlaps
+    strong = found.people_shared >= k
+    counts_by_index = np.bincount(
+        np.concatenate([found.i[strong], found.j[strong]]), minlength=len(found.partnerships)
+    )
+    degree: Counter[str] = Counter(
+        {found.partnerships[x]: int(c) for x, c in enumerate(counts_by_index.tolist()) if c}
+    )
     rows = [
         Row(pid, ctx.land.partnerships[pid].name, degree.get(pid, 0))
         for pid in sorted(scope.partnership_ids, key=lambda x: (-degree.get(x, 0), x))
@@ -129,7 +135,7 @@ def d6(ctx: Context, scope: Scope) -> Answer:
 
 
 def d7(ctx: Context, scope: Scope) -> Answer:
-    _, found = duplication_service.analyse(ctx, scope, "membership")
+    found = duplication_service.analyse(ctx, scope, "membership").clusters
     rows = [
         Row(
             "|".join(c.partnerships),
@@ -140,11 +146,7 @@ def d7(ctx: Context, scope: Scope) -> Answer:
         )
         for c in found
     ]
-    total = (
-        sum((c.estimated_saving for c in found), start=type(found[0].annual_cost)(0))
-        if found
-        else 0
-    )
+    total = sum((c.estimated_saving for c in found), Decimal(0))
     return Answer(
         {"clusters": len(found), "estimated_saving": total},
         len(found),

@@ -27,7 +27,7 @@ def _annual_members(ctx: Context, scope: Scope, pid: str) -> tuple[Decimal, int]
 
 
 def _frequency(ctx: Context, scope: Scope, pid: str) -> int:
-    held = sum(1 for c in ctx.held(scope) if c.partnership_id == pid)
+    held = len(ctx.held_of(scope).get(pid, []))
     return ctx.land.partnerships[pid].meetings_per_year or held or 4
 
 
@@ -39,7 +39,7 @@ def c11(ctx: Context, scope: Scope) -> Answer:
         for pid in scope.partnership_ids
         if scope.window.holds(ctx.land.partnerships[pid].established_date)
     )
-    pairs, _ = duplication_service.analyse(ctx, scope, "membership")
+    analysis = duplication_service.analyse(ctx, scope, "membership")
     rows = []
     for pid in new:
         board = ctx.land.partnerships[pid]
@@ -48,7 +48,9 @@ def c11(ctx: Context, scope: Scope) -> Answer:
         expected = annual * minutes * _frequency(ctx, scope, pid) / divisor
         expected += board.annual_support_cost or ZERO
         matches = [
-            x for x in pairs if pid in (x.a, x.b) and (x.b if x.a == pid else x.a) not in new
+            x
+            for x in analysis.involving(pid, len(analysis.overlaps))
+            if (x.b if x.a == pid else x.a) not in new
         ]
         best = max(matches, key=lambda x: x.score, default=None)
         extra: dict[str, object] = {"members": members, "expected_annual_cost": expected}

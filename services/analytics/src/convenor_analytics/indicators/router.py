@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import Request
+from fastapi import Request, Response
 
 from convenor_analytics.deps import Area, From, PartnershipParam, Reader, To, api_router, today
 from convenor_analytics.indicators import service as indicators_service
@@ -16,7 +16,7 @@ async def list_indicators(request: Request, caller: Reader) -> IndicatorCatalogu
     return indicators_service.catalogue(request.app.state.landscape.parameters)
 
 
-@router.get("/{indicator}", operation_id="indicators_get")
+@router.get("/{indicator}", operation_id="indicators_get", response_model=IndicatorValue)
 async def get_indicator(
     indicator: str,
     request: Request,
@@ -26,10 +26,10 @@ async def get_indicator(
     partnership: PartnershipParam = None,
     from_: From = None,
     to: To = None,
-) -> IndicatorValue:
+) -> Response:
     """One indicator over an area (and the areas inside it), a partnership, and a window
     (default: the trailing 12 months)."""
-    return await indicators_service.value(
+    body = await indicators_service.value(
         session,
         request.app.state.landscape,
         indicator,
@@ -39,3 +39,4 @@ async def get_indicator(
         end=to,
         today=today(request),
     )
+    return Response(body, media_type="application/json")

@@ -3,6 +3,7 @@ window, computed once per read-model generation and then served from the cache."
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date
 from typing import Any
@@ -22,6 +23,7 @@ from convenor_analytics.landscape import scope as scopes
 from convenor_analytics.landscape.scope import Scope
 from convenor_analytics.landscape.service import LandscapeCache
 from convenor_analytics.parameters import Parameters, describe
+from convenor_shared.db import Database
 from convenor_shared.problems import NotFound
 
 ALWAYS = ["suppression_threshold", "confidence", "window_months"]
@@ -89,7 +91,10 @@ def scope_of(
     today: date,
 ) -> Scope:
     span = scopes.window(start, end, ctx.parameters.window_months, today)
-    return scopes.resolve(ctx.land, area, str(partnership) if partnership else None, span)
+    chosen = str(partnership) if partnership else None
+    return ctx.remember(
+        ("scope", area, chosen, span), lambda: scopes.resolve(ctx.land, area, chosen, span)
+    )
 
 
 async def value(
@@ -102,12 +107,29 @@ async def value(
     start: date | None,
     end: date | None,
     today: date,
-) -> IndicatorValue:
+) -> bytes:
     chosen = indicator(indicator_id)
     ctx = await context_service.current(session, cache)
-    return compute(ctx, chosen, scope_of(ctx, area, partnership, start, end, today))
+    return as_json(ctx, chosen, scope_of(ctx, area, partnership, start, end, today))
 
 
-def recompute(ctx: Context, scope: Scope) -> dict[str, IndicatorValue]:
+def as_json(ctx: Context, chosen: Indicator, scope: Scope) -> bytes:
+    """The answer as the bytes a read sends, rendered once per generation."""
+    return ctx.remember(
+        ("json", chosen.id, scope.key()),
+        lambda: compute(ctx, chosen, scope).model_dump_json().encode(),
+    )
+
+
+def recompute(ctx: Context, scope: Scope) -> dict[str, bytes]:
     """Every indicator for a scope (what a full recompute does after a sync)."""
-    return {i.id: compute(ctx, i, scope) for i in CATALOGUE}
+    return {i.id: as_json(ctx, i, scope) for i in CATALOGUE}
+
+
+async def warm(database: Database, cache: LandscapeCache, today: date) -> None:
+    """Rebuild the landscape and every national indicator after a sync, off the event loop,
+    so that the first reads after a sync find them ready."""
+    async with database.session() as session:
+        ctx = await context_service.current(session, cache)
+    national = scope_of(ctx, None, None, None, None, today)
+    await asyncio.to_thread(recompute, ctx, national)

@@ -264,6 +264,20 @@ class Landscape:
         return grouped
 
     @cached_property
+    def terms_of(self) -> dict[str, list[Terms]]:
+        grouped: dict[str, list[Terms]] = defaultdict(list)
+        for terms in self.terms:
+            grouped[terms.partnership_id].append(terms)
+        return grouped
+
+    @cached_property
+    def reviews_of(self) -> dict[str, list[Review]]:
+        grouped: dict[str, list[Review]] = defaultdict(list)
+        for review in self.reviews:
+            grouped[review.partnership_id].append(review)
+        return grouped
+
+    @cached_property
     def items_of(self) -> dict[str, list[AgendaItem]]:
         grouped: dict[str, list[AgendaItem]] = defaultdict(list)
         for item in self.agenda_items:

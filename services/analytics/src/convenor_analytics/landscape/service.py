@@ -4,6 +4,7 @@ computed answers keyed by generation, so that reads after a recompute are lookup
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -31,6 +32,7 @@ class LandscapeCache:
         self._checked = 0.0
         self._lock = asyncio.Lock()
         self._answers: OrderedDict[tuple[int, Hashable], Any] = OrderedDict()
+        self._guard = threading.Lock()
 
     def invalidate(self) -> None:
         self._checked = 0.0
@@ -53,11 +55,13 @@ class LandscapeCache:
     def answer(self, land: Landscape, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per generation and key."""
         full = (land.generation, key)
-        if full in self._answers:
-            self._answers.move_to_end(full)
-            return self._answers[full]  # type: ignore[no-any-return]
+        with self._guard:
+            if full in self._answers:
+                self._answers.move_to_end(full)
+                return self._answers[full]  # type: ignore[no-any-return]
         value = compute()
-        self._answers[full] = value
-        if len(self._answers) > self._entries:
-            self._answers.popitem(last=False)
+        with self._guard:  # the warm-up after a sync computes in a worker thread
+            self._answers[full] = value
+            if len(self._answers) > self._entries:
+                self._answers.popitem(last=False)
         return value

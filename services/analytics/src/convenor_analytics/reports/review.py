@@ -3,6 +3,7 @@ the Markdown and HTML renderers lay out."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -111,14 +112,15 @@ def gather(ctx: Context, scope: Scope) -> Review:
     shops = {c.meeting_id for c in non_decision(ctx, scope)}
     excluded = set(p.talking_shop_excluded_purposes)
     late = overdue(ctx, scope)
+    late_by_board = Counter(land.partnership_of_action(a) for a, _ in late)
     boards = []
     for pid in ids:
         b = land.partnerships[pid]
         rag, age, last = review_status(ctx, pid, scope.window.end)
         counted = [
-            m
-            for m in ctx.meetings(scope)
-            if m.partnership_id == pid and m.id in ctx.ledger.meetings and m.purpose not in excluded
+            c
+            for c in ctx.held_of(scope).get(pid, [])
+            if land.meetings[c.meeting_id].purpose not in excluded
         ]
         boards.append(
             Board(
@@ -134,14 +136,15 @@ def gather(ctx: Context, scope: Scope) -> Review:
                 rag if b.status != "discontinued" else "n/a",
                 last,
                 age,
-                sum(1 for m in counted if m.id in shops),
+                sum(1 for c in counted if c.meeting_id in shops),
                 len(counted),
-                sum(1 for a, _ in late if land.partnership_of_action(a) == pid),
+                late_by_board.get(pid, 0),
             )
         )
-    pairs, clusters = duplication_service.analyse(ctx, scope, "membership")
+    analysis = duplication_service.analyse(ctx, scope, "membership")
+    clusters = analysis.clusters
     flagged = [
-        duplication_service.pair_read(ctx, x).model_dump() for x in pairs[:10] if x.score > 0
+        duplication_service.pair_read(ctx, x).model_dump() for x in analysis.top(10) if x.score > 0
     ]
     owners: dict[str, list[int]] = {}
     for a, days in late:

@@ -68,8 +68,7 @@ async def partnership(
     while area and ctx.land.areas[area].parent_id in ctx.land.areas:
         area = ctx.land.areas[area].parent_id
     neighbours = indicators_service.scope_of(ctx, area, None, start, end, today) if area else scope
-    pairs, _ = duplication_service.analyse(ctx, neighbours, "membership")
-    mine = [x for x in pairs if p.id in (x.a, x.b)][:10]
+    mine = duplication_service.analyse(ctx, neighbours, "membership").involving(p.id, 10)
     return PartnershipScorecard(
         partnership={
             "id": p.id,
@@ -99,7 +98,7 @@ async def area(
     scope = indicators_service.scope_of(ctx, area_ref, None, start, end, today)
     a = scope.area
     assert a is not None
-    _, clusters = duplication_service.analyse(ctx, scope, "membership")
+    clusters = duplication_service.analyse(ctx, scope, "membership").clusters
     return AreaScorecard(
         area={
             "id": a.id,
