@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
+from opentelemetry.sdk.trace.export import SpanExporter
 
 from convenor_shared import health
 from convenor_shared.auth import TokenVerifier
@@ -30,6 +31,7 @@ from convenor_shared.migrations import head_revision
 from convenor_shared.observability import Metrics, RequestContextMiddleware, configure_logging
 from convenor_shared.problems import install_problem_handlers
 from convenor_shared.settings import ServiceSettings
+from convenor_shared.tracing import build_tracer, instrument_client
 
 log = logging.getLogger("convenor.app")
 Hook = Callable[[FastAPI], Awaitable[None]]
@@ -62,8 +64,10 @@ def create_service_app(
     settings: ServiceSettings,
     *,
     http_transport: httpx.AsyncBaseTransport | None = None,
+    span_exporter: SpanExporter | None = None,
 ) -> FastAPI:
-    """Build a service app. ``http_transport`` lets tests route outbound calls in process."""
+    """Build a service app. ``http_transport`` lets tests route outbound calls in process;
+    ``span_exporter`` turns tracing on with that exporter (tests read spans from it)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -82,6 +86,13 @@ def create_service_app(
                 follow_redirects=False,
             )
             stack.push_async_callback(http.aclose)
+            if settings.tracing_enabled or span_exporter is not None:
+                tracer, provider = build_tracer(
+                    spec.name, endpoint=settings.tracing_endpoint, exporter=span_exporter
+                )
+                app.state.tracer = tracer
+                instrument_client(http, tracer)
+                stack.callback(provider.shutdown)
             app.state.database = database
             app.state.http = http
             app.state.migration_head = head_revision(spec.migrations)
@@ -122,6 +133,7 @@ def create_service_app(
     app.state.idempotency_required = spec.idempotency_required
     app.state.autocommit_reads = spec.autocommit_reads
     app.state.metrics = Metrics(spec.name)
+    app.state.tracer = None
     install_problem_handlers(app)
     app.include_router(health.router)
     for router in spec.routers:
@@ -138,7 +150,7 @@ def create_service_app(
     app.add_middleware(BodyLimitMiddleware, limit_for=limit_for)
     if settings.rate_limit_per_minute > 0:
         app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
-    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, state=app.state)
     app.openapi = lambda: _openapi(app, spec)  # type: ignore[method-assign]
     return app
 

@@ -21,6 +21,8 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from convenor_shared.tracing import ServerSpan, current_trace_id
+
 CALLER_KEY = "convenor.caller"  # set by convenor_shared.auth
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -45,6 +47,9 @@ class JsonFormatter(logging.Formatter):
         request_id = request_id_var.get()
         if request_id:
             payload["request_id"] = request_id
+        trace_id = current_trace_id()
+        if trace_id:
+            payload["trace_id"] = trace_id
         for key, value in record.__dict__.items():
             if key not in self.RESERVED and not key.startswith("_"):
                 payload[key] = value
@@ -103,9 +108,10 @@ class Metrics:
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, state: Any = None) -> None:
         self.app = app
         self.metrics = metrics
+        self.state = state  # the app's state: its tracer exists once the lifespan has run
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -118,6 +124,11 @@ class RequestContextMiddleware:
                 break
         request_id = incoming if incoming and _SAFE_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        tracer = getattr(self.state, "tracer", None)
+        span = None
+        if tracer is not None:
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            span = ServerSpan(tracer, scope["method"], scope["path"], headers)
         status = 500
         started = time.perf_counter()
         self.metrics.in_progress.inc()
@@ -158,4 +169,6 @@ class RequestContextMiddleware:
                     "client_id": getattr(caller, "client_id", None),
                 },
             )
+            if span is not None:
+                span.finish(template, status)
             request_id_var.reset(token)

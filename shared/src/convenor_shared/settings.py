@@ -36,6 +36,8 @@ class ServiceSettings(BaseSettings):
     log_json: bool = True
     debug: bool = False
     tls_verify: bool = True
+    tracing_enabled: bool = False
+    tracing_endpoint: str | None = None  # else OTEL_EXPORTER_OTLP_ENDPOINT
 
     @property
     def audience(self) -> str:

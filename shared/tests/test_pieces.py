@@ -1,0 +1,136 @@
+"""Unit tests of convenor_shared's small pieces."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from sqlalchemy import exc as sa_exc
+
+from convenor_shared.concurrency import check_if_match, etag_of
+from convenor_shared.db import new_id
+from convenor_shared.limits import RateLimitMiddleware
+from convenor_shared.observability import Metrics, RequestContextMiddleware
+from convenor_shared.pagination import PageParams, decode_cursor, encode_cursor
+from convenor_shared.problems import BadRequest, PreconditionFailed, is_database_unavailable
+from convenor_shared.tracing import build_tracer, instrument_client
+
+
+class FakeRequest:
+    def __init__(self, headers: dict[str, str]) -> None:
+        self.headers = headers
+
+
+class TestIds:
+    def test_ids_are_version_7_and_increase(self):
+        ids = [new_id() for _ in range(2000)]
+        assert all(i.version == 7 for i in ids)
+        assert ids == sorted(ids)
+
+
+class TestCursors:
+    def test_a_cursor_round_trips(self):
+        assert decode_cursor(encode_cursor({"id": "x", "n": 3})) == {"id": "x", "n": 3}
+
+    @pytest.mark.parametrize("bad", ["%%%", "bm90IGpzb24", "WzEsMl0"])  # not b64, not JSON, a list
+    def test_a_foreign_cursor_is_a_400(self, bad: str):
+        with pytest.raises(BadRequest):
+            decode_cursor(bad)
+
+    def test_a_cursor_with_a_bad_id_is_a_400(self):
+        with pytest.raises(BadRequest):
+            PageParams(10, {"id": "nope"}).after_id()
+
+
+class TestIfMatch:
+    def test_a_matching_or_wildcard_or_absent_header_passes(self):
+        current = etag_of(3, "abc")
+        for headers in (
+            {},
+            {"if-match": current},
+            {"if-match": "*"},
+            {"if-match": f'"x", W/{current}'},
+        ):
+            check_if_match(FakeRequest(headers), current)  # type: ignore[arg-type]
+
+    def test_another_version_is_412(self):
+        with pytest.raises(PreconditionFailed):
+            check_if_match(FakeRequest({"if-match": etag_of(2, "abc")}), etag_of(3, "abc"))  # type: ignore[arg-type]
+
+
+class StateError(Exception):
+    def __init__(self, sqlstate: str) -> None:
+        self.sqlstate = sqlstate
+
+
+class TestDatabaseErrors:
+    @pytest.mark.parametrize("state", ["08006", "57P03", "57P01", "53300", "40001"])
+    def test_sqlstates_meaning_try_again_are_unavailable(self, state: str):
+        error = sa_exc.DBAPIError("stmt", {}, StateError(state))
+        assert is_database_unavailable(error)
+
+    @pytest.mark.parametrize("state", ["23505", "22P02", "42P01"])
+    def test_other_sqlstates_are_not(self, state: str):
+        assert not is_database_unavailable(sa_exc.DBAPIError("stmt", {}, StateError(state)))
+
+    def test_a_dropped_connection_is_unavailable(self):
+        assert is_database_unavailable(ConnectionError("unexpected connection_lost() call"))
+
+
+class TestRateLimit:
+    def test_a_bucket_refills_at_its_rate(self):
+        limiter = RateLimitMiddleware(app=None, per_minute=60)  # type: ignore[arg-type]
+        assert [limiter.take("a", 0.0) for _ in range(60)] == [0.0] * 60
+        assert limiter.take("a", 0.0) == pytest.approx(1.0)
+        assert limiter.take("a", 1.0) == 0.0
+        assert limiter.take("b", 1.0) == 0.0
+
+
+class TestTracing:
+    async def test_a_trace_follows_a_call_from_one_app_to_another(self):
+        exporter = InMemorySpanExporter()
+        tracer, provider = build_tracer("test", endpoint=None, exporter=exporter)
+
+        inner = FastAPI()
+
+        @inner.get("/inner")
+        async def inner_route() -> dict[str, str]:
+            return {"ok": "yes"}
+
+        class State:
+            pass
+
+        inner_state = State()
+        inner_state.tracer = tracer  # type: ignore[attr-defined]
+        inner_app = RequestContextMiddleware(inner, Metrics("inner"), inner_state)
+        outbound = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=inner_app), base_url="http://inner"
+        )
+        instrument_client(outbound, tracer)
+
+        outer = FastAPI()
+
+        @outer.get("/outer")
+        async def outer_route() -> dict[str, str]:
+            return (await outbound.get("/inner")).json()
+
+        outer_state = State()
+        outer_state.tracer = tracer  # type: ignore[attr-defined]
+        outer_app = RequestContextMiddleware(outer, Metrics("outer"), outer_state)
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=outer_app), base_url="http://outer"
+        ) as client:
+            assert (await client.get("/outer")).json() == {"ok": "yes"}
+        await outbound.aclose()
+        provider.shutdown()
+
+        spans = exporter.get_finished_spans()
+        assert sorted(s.name for s in spans) == ["GET /inner", "GET /outer", "GET inner"]
+        assert len({s.context.trace_id for s in spans}) == 1
+        server_inner = next(s for s in spans if s.name == "GET /inner")
+        client_span = next(s for s in spans if s.name == "GET inner")
+        assert server_inner.parent.span_id == client_span.context.span_id
+        assert uuid.UUID(int=spans[0].context.trace_id)
