@@ -12,6 +12,7 @@ from convenor_registry import __version__
 from convenor_registry.actions.router import router as actions_router
 from convenor_registry.agenda.router import router as agenda_router
 from convenor_registry.areas.router import router as areas_router
+from convenor_registry.calendars.router import router as calendars_router
 from convenor_registry.clients import service as clients_service
 from convenor_registry.clients.router import router as clients_router
 from convenor_registry.config import RegistrySettings, get_settings
@@ -88,6 +89,7 @@ def create_app(
             strategies_router,
             reviews_router,
             history_router,
+            calendars_router,
             feed.router("registry:read"),
         ],
         migrations=MIGRATIONS,

@@ -2,6 +2,7 @@
 
 from convenor_registry.models.base import Base, Record
 from convenor_registry.models.bookkeeping import Change, HistoryEntry, IdempotencyKey
+from convenor_registry.models.calendars import CalendarSubscription
 from convenor_registry.models.directory import (
     ApiClient,
     Organisation,
@@ -34,6 +35,7 @@ __all__ = [
     "Area",
     "Attendance",
     "Base",
+    "CalendarSubscription",
     "Change",
     "Decision",
     "HistoryEntry",
