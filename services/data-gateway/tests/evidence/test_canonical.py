@@ -191,6 +191,14 @@ class TestVerifyChain:
             assert found is not None
             assert (found.index, found.kind) == (i + 1, "unlinked")
 
+    def test_entries_given_as_their_stored_canonical_bytes_are_hashed_as_they_are(self) -> None:
+        rows = [{**row, "entry": canonical_bytes(row["entry"])} for row in rows_as_dicts(log(8))]
+        assert verify_chain(rows) is None
+        rows[5]["entry"] = rows[5]["entry"].replace(b'"n":5', b'"n":6')
+        assert verify_chain(rows) == 5
+        rows[5]["entry"] = b" " + canonical_bytes(log(8)[5].entry)  # same JSON, other bytes
+        assert verify_chain(rows) == 5
+
     def test_the_lookback_window_bounds_how_far_an_insertion_is_traced(self) -> None:
         rows = rows_as_dicts(log(12))
         for k in range(3):

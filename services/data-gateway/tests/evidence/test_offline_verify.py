@@ -6,13 +6,14 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from convenor_gateway.evidence.canonical import canonical_bytes
 from convenor_gateway.evidence.offline_verify import (
     VerifyReport,
     read_export,
     verify_export,
     verify_rows,
 )
-from convenor_gateway.evidence.signed_note import parse_checkpoint
+from convenor_gateway.evidence.signed_note import parse_checkpoint, verify_note
 
 from . import tampering
 from .factories import Signer, export_lines, log, rows_as_dicts
@@ -48,6 +49,14 @@ class TestGenuineExports:
 
     def test_stored_rows_verify_without_a_checkpoint(self) -> None:
         assert verify_rows(log(10)).ok
+
+    def test_stored_rows_holding_canonical_bytes_verify_against_the_checkpoint(self) -> None:
+        rows = rows_as_dicts(log(9))
+        checkpoint = verify_note(SIGNER.checkpoint(rows), [SIGNER.verifier])
+        stored = [{**row, "entry": canonical_bytes(row["entry"])} for row in rows]
+        assert verify_rows(stored, checkpoint).ok
+        stored[3]["entry"] += b" "
+        assert verify_rows(stored, checkpoint).first_bad_index == 3
 
 
 class TestTheCheckpoint:

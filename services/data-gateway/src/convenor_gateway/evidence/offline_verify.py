@@ -90,8 +90,9 @@ def read_export(lines: Iterable[str | bytes]) -> Iterator[dict[str, Any] | Value
 def verify_rows(rows: Iterable[Any], checkpoint: Checkpoint | None = None) -> VerifyReport:
     """Verify rows in log order from index 0 against a checkpoint already known to be signed.
 
-    ``rows`` are mappings or objects with ``index``, ``entry``, ``leaf_hash`` and
-    ``chain_hash``. Without a checkpoint only the hashes and the chain are checked.
+    ``rows`` are mappings or objects with ``index``, ``entry`` (a JSON object, or the canonical
+    bytes it is stored as), ``leaf_hash`` and ``chain_hash``. Without a checkpoint only the
+    hashes and the chain are checked.
     """
     size = checkpoint.size if checkpoint is not None else None
     tree = CompactTree()
