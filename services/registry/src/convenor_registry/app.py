@@ -17,6 +17,7 @@ from convenor_registry.clients import service as clients_service
 from convenor_registry.clients.router import router as clients_router
 from convenor_registry.config import RegistrySettings, get_settings
 from convenor_registry.history.router import router as history_router
+from convenor_registry.landscape.router import router as landscape_router
 from convenor_registry.meetings.router import router as meetings_router
 from convenor_registry.memberships.router import router as memberships_router
 from convenor_registry.models import IdempotencyKey
@@ -25,6 +26,7 @@ from convenor_registry.oauth.router import router as oauth_router
 from convenor_registry.organisations.router import router as organisations_router
 from convenor_registry.partnerships.router import router as partnerships_router
 from convenor_registry.people.router import router as people_router
+from convenor_registry.popolo.router import router as popolo_router
 from convenor_registry.records import feed
 from convenor_registry.reviews.router import router as reviews_router
 from convenor_registry.revocation import RevocationCheck
@@ -90,6 +92,8 @@ def create_app(
             reviews_router,
             history_router,
             calendars_router,
+            landscape_router,
+            popolo_router,
             feed.router("registry:read"),
         ],
         migrations=MIGRATIONS,

@@ -14,14 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from convenor_registry.models import (
     AgendaItem,
     ApiClient,
-    Area,
     Attendance,
     CalendarSubscription,
     Meeting,
     Membership,
     Organisation,
     Partnership,
-    PartnershipArea,
     Person,
 )
 from convenor_shared.db import json_array_contains
@@ -57,33 +55,6 @@ def subscriptions_of(
         else CalendarSubscription.client_id == client_id
     )
     return select(CalendarSubscription).where(owner).order_by(CalendarSubscription.created_at)
-
-
-async def area_and_descendants(session: AsyncSession, area_id: uuid.UUID) -> list[uuid.UUID]:
-    found, frontier = [area_id], [area_id]
-    for _ in range(4):
-        children = list(
-            (
-                await session.execute(
-                    select(Area.id).where(Area.parent_id.in_(frontier), Area.deleted_at.is_(None))
-                )
-            ).scalars()
-        )
-        if not children:
-            break
-        found.extend(children)
-        frontier = children
-    return found
-
-
-async def partnerships_in_areas(
-    session: AsyncSession, area_ids: Sequence[uuid.UUID]
-) -> set[uuid.UUID]:
-    found: set[uuid.UUID] = set()
-    for part in chunks(list(area_ids)):
-        query = select(PartnershipArea.partnership_id).where(PartnershipArea.area_id.in_(part))
-        found.update((await session.execute(query)).scalars())
-    return found
 
 
 async def memberships_of_person(

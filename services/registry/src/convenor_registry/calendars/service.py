@@ -27,6 +27,7 @@ from convenor_registry.calendars.schemas import (
     SubscriptionCreated,
     SubscriptionRead,
 )
+from convenor_registry.landscape import service as landscape_service
 from convenor_registry.models import CalendarSubscription, Meeting, Membership
 from convenor_registry.organisations import service as organisations_service
 from convenor_registry.partnerships import service as partnerships_service
@@ -176,10 +177,9 @@ async def _meetings_for(
         partnership_ids = await repository.partnerships_of_organisation(session, subject_id)
         meeting_ids = await repository.meetings_attended_for_organisation(session, subject_id)
     else:
-        area = await areas_service.get(session, subject_id)
-        name = area.name
-        areas = await repository.area_and_descendants(session, subject_id)
-        partnership_ids = await repository.partnerships_in_areas(session, areas)
+        within = await landscape_service.scope(session, str(subject_id))
+        name = within.area.name
+        partnership_ids = {p.id for p in await landscape_service.partnerships_in(session, within)}
     found = await repository.meetings(
         session,
         partnership_ids=sorted(partnership_ids),
