@@ -151,6 +151,12 @@ class TestSmallCounts:
         assert rules(report) == [("victims", 1, "small_count")]
         assert "every value in it is a whole number" in report.problems[0].reason
 
+    def test_small_counts_found_at_the_end_are_capped_and_counted_like_the_others(self) -> None:
+        text = "area,victims\n" + "".join(f"L{n},2\n" for n in range(80)) + "L,9\n"
+        report = csv_report(text)
+        assert [p.row for p in report.problems] == [1, 2, 3, 4, 5]
+        assert report.unlisted == 75
+
     def test_a_column_with_any_other_value_is_not_taken_for_counts(self) -> None:
         assert csv_report("area,victims\nL1,2\nL2,2.5\n").accepted
         assert csv_report("area,victims\nL1,2\nL2,some\n").accepted

@@ -140,6 +140,7 @@ class _Column:
     whole_numbers: bool = True
     any_number: bool = False
     small: list[int] = field(default_factory=list)  # rows of small whole numbers, deferred
+    more_small: int = 0  # and how many more there were
 
 
 class DeliveryChecker:
@@ -202,6 +203,7 @@ class DeliveryChecker:
                 if column.inferable and column.whole_numbers and column.any_number:
                     for row in column.small:
                         self._small_count(column, row, "every value in it is a whole number")
+                    self._unlisted += column.more_small
         order = {name: column.position for name, column in self._columns.items()}
         problems = sorted(self._problems, key=lambda p: (p.row or 0, order.get(p.column or "", -1)))
         return DeliveryReport(
@@ -293,6 +295,8 @@ class DeliveryChecker:
                 self._small_count(column, row, "its name says it holds counts")
             elif column.inferable and len(column.small) < self._settings.max_problems:
                 column.small.append(row)
+            elif column.inferable:
+                column.more_small += 1
 
     def _small_count(self, column: _Column, row: int, why: str) -> None:
         threshold = self._settings.suppression_threshold

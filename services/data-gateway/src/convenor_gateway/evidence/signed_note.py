@@ -232,6 +232,10 @@ def split_note(note: str) -> tuple[str, tuple[NoteSignature, ...]]:
 
 def parse_checkpoint(note: str) -> Checkpoint:
     """Parse a checkpoint note without verifying it (see :func:`verify_note`)."""
+    return _parse(note)[1]
+
+
+def _parse(note: str) -> tuple[str, Checkpoint]:
     text, signatures = split_note(note)
     lines = text[:-1].split("\n")
     if len(lines) < 3:
@@ -242,7 +246,7 @@ def parse_checkpoint(note: str) -> Checkpoint:
     root_hash = _b64decode(root, "root hash")
     if len(root_hash) != 32:
         raise NoteError("a checkpoint's root hash is 32 bytes")
-    return Checkpoint(origin, int(size), root_hash, tuple(extensions), signatures)
+    return text, Checkpoint(origin, int(size), root_hash, tuple(extensions), signatures)
 
 
 def verify_note(
@@ -255,10 +259,10 @@ def verify_note(
     Raises :class:`NoteVerificationError` if a known key's signature fails or no known key
     signed, and with ``strict`` also if any signature is from an unknown key.
     """
-    checkpoint = parse_checkpoint(note)
+    text, checkpoint = _parse(note)
     keys = [k if isinstance(k, VerifierKey) else parse_verifier_key(k) for k in verifier_keys]
     known = {(k.name, k.key_id): k for k in keys}
-    message = checkpoint.text.encode("utf-8")
+    message = text.encode("utf-8")  # the bytes as signed, not as re-rendered
     verified: list[str] = []
     for signature in checkpoint.signatures:
         key = known.get((signature.key_name, signature.key_id))
