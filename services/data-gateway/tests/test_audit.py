@@ -98,6 +98,31 @@ class TestAuditEntries:
         assert consultations[0]["recipients"] == [council.id]
 
 
+class TestAppendUnderTheLock:
+    async def test_a_stale_head_hint_is_caught_and_the_chain_still_verifies(
+        self, client, registry, issuer, database
+    ):
+        opcc = partner(client, registry, issuer, "local_policing_body")
+        council = partner(client, registry, issuer, "local_authority")
+        await opcc.created("/v1/requests", asb_request(council, submit=True))
+        async with database.session() as session:
+            older = (
+                (
+                    await session.execute(
+                        select(AuditEntry).order_by(AuditEntry.index.desc()).limit(2)
+                    )
+                )
+                .scalars()
+                .all()[-1]
+            )
+        for key in list(audit_service._HEADS):  # as if another process had appended since
+            audit_service._HEADS[key] = (older.index, older.chain_hash)
+        await opcc.created("/v1/requests", asb_request(council, submit=True))
+        async with database.session() as session:
+            report = await audit_service.check_chain(session)
+        assert report.ok, report
+
+
 class TestAuditVisibility:
     async def test_an_organisation_sees_only_its_own_requests_entries(
         self, client, registry, issuer

@@ -16,6 +16,7 @@ from convenor_shared.transactions import before_commit
 
 feed = ChangeFeed(Change)
 _TOUCHED = "gateway.touched"
+_TRANSITIONS = "gateway.transitions"
 
 
 def _json(values: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +78,11 @@ def agreement_data(agreement: Agreement) -> dict[str, Any]:
 
 
 def publish(session: AsyncSession, entity: str, record: DataRequest | Agreement) -> None:
-    """Put a request or agreement on the feed as it is when the transaction commits (once)."""
+    """Put a request or agreement on the feed as it is when the transaction commits (once).
+
+    Nothing is written until the commit hook runs, and then ``feed.record`` queues the rows
+    for the feed's own hook, which runs after the hooks registered before it (the audit
+    append), so the write lock is taken as late as possible."""
     touched: dict[tuple[str, uuid.UUID], DataRequest | Agreement] = session.info.setdefault(
         _TOUCHED, {}
     )
@@ -86,7 +91,10 @@ def publish(session: AsyncSession, entity: str, record: DataRequest | Agreement)
 
 
 def publish_transition(session: AsyncSession, transition: RequestTransition) -> None:
-    feed.record(session, "request_transition", transition.id, "upsert", transition_data(transition))
+    """Put a transition on the feed when the transaction commits (after the request's own)."""
+    pending: list[RequestTransition] = session.info.setdefault(_TRANSITIONS, [])
+    pending.append(transition)
+    before_commit(session, "gateway.publish", _publish_touched)
 
 
 def publish_deleted(session: AsyncSession, entity: str, record_id: uuid.UUID) -> None:
@@ -101,3 +109,7 @@ async def _publish_touched(session: AsyncSession) -> None:
             feed.record(session, entity, record_id, "upsert", request_data(record))
         else:
             feed.record(session, entity, record_id, "upsert", agreement_data(record))
+    for transition in session.info.pop(_TRANSITIONS, []):
+        feed.record(
+            session, "request_transition", transition.id, "upsert", transition_data(transition)
+        )

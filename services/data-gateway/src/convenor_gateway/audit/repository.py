@@ -3,10 +3,27 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, func, literal_column, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Insert,
+    Select,
+    String,
+    and_,
+    cast,
+    column,
+    exists,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    values,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from convenor_gateway.models import AuditEntry, DataRequest
+from convenor_shared.db import JSONType, UTCDateTime
 
 
 async def head(session: AsyncSession) -> tuple[int, str] | None:
@@ -82,3 +99,24 @@ def of_request(dialect: str, request_id: uuid.UUID) -> Select[int, str, str]:
         .where(request_id_of(dialect) == str(request_id))
         .order_by(AuditEntry.index)
     )
+
+
+COLUMNS = ("index", "entry", "leaf_hash", "chain_hash", "at")
+
+
+def append_after(rows: list[dict[str, Any]], head_index: int, head_chain: str) -> Insert:
+    """Insert ``rows`` only if the log's head is still (``head_index``, ``head_chain``): one
+    statement where reading the head and inserting after it would take two."""
+    new = values(
+        column("index", BigInteger()),
+        column("entry", JSONType),
+        column("leaf_hash", String()),
+        column("chain_hash", String()),
+        column("at", UTCDateTime()),
+        name="new_entries",
+    ).data([tuple(row[name] for name in COLUMNS) for row in rows])
+    still_head = and_(
+        exists().where(AuditEntry.index == head_index, AuditEntry.chain_hash == head_chain),
+        ~exists().where(AuditEntry.index > head_index),
+    )
+    return insert(AuditEntry).from_select(list(COLUMNS), select(new).where(still_head))

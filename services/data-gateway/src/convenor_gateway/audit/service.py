@@ -83,16 +83,17 @@ def record(
     before_commit(session, "audit", _append)
 
 
-async def _append(session: AsyncSession) -> None:
-    pending: list[tuple[dict[str, Any], datetime]] = session.info.pop(_PENDING, [])
-    if not pending:
-        return
-    await serialize_writes(session)
-    last = await repository.head(session)
-    index, previous = (0, chain.GENESIS) if last is None else (last[0] + 1, bytes.fromhex(last[1]))
+# The head this process last appended, per database: usually still the head when it appends
+# again, which saves reading it. Only a hint: the append checks it under the lock.
+_HEADS: dict[str, tuple[int, str]] = {}
+
+
+def _link(
+    leaves: list[tuple[dict[str, Any], datetime, bytes]], head: tuple[int, str] | None
+) -> list[dict[str, Any]]:
+    index, previous = (0, chain.GENESIS) if head is None else (head[0] + 1, bytes.fromhex(head[1]))
     rows = []
-    for entry, at in pending:
-        leaf = chain.leaf_hash(entry)
+    for entry, at, leaf in leaves:
         link = chain.chain_hash(previous, leaf)
         rows.append(
             {
@@ -104,7 +105,31 @@ async def _append(session: AsyncSession) -> None:
             }
         )
         index, previous = index + 1, link
+    return rows
+
+
+async def _append(session: AsyncSession) -> None:
+    pending: list[tuple[dict[str, Any], datetime]] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    leaves = [(entry, at, chain.leaf_hash(entry)) for entry, at in pending]
+    # Everything else of the transaction goes to the database before the lock is taken, so
+    # the lock is held only for the append, the change feed and the commit.
+    await session.flush()
+    await serialize_writes(session)
+    engine = session.get_bind().engine
+    database = engine.url.render_as_string(hide_password=True)
+    # SQLite has one writer and the head is a local read; the hint is for PostgreSQL.
+    hint = _HEADS.get(database) if engine.dialect.name == "postgresql" else None
+    if hint is not None:
+        rows = _link(leaves, hint)
+        result = await session.execute(repository.append_after(rows, *hint))
+        if getattr(result, "rowcount", 0) == len(rows):
+            _HEADS[database] = (rows[-1]["index"], rows[-1]["chain_hash"])
+            return
+    rows = _link(leaves, await repository.head(session))
     await session.execute(insert(AuditEntry), rows)
+    _HEADS[database] = (rows[-1]["index"], rows[-1]["chain_hash"])
 
 
 async def will_append(session: AsyncSession) -> None:

@@ -156,7 +156,6 @@ async def create(
         audit_salt=secrets.token_hex(16),
     )
     session.add(request)
-    await session.flush()
     await transitions.created(session, request, Actor.of(caller))
     if body.submit:
         await submit(session, rt, request, caller)
@@ -217,6 +216,8 @@ async def update(
     request.version += 1
     request.updated_at = now
     actor = Actor.of(caller)
+    await webhooks_service.notify(session, request, "request.updated", now)
+    changes.publish(session, "data_request", request)
     audit_service.record(
         session,
         event="alteration",
@@ -226,8 +227,6 @@ async def update(
         recipients=transitions.informed(request, actor),
         details={"fields": sorted(changed)},
     )
-    changes.publish(session, "data_request", request)
-    webhooks_service.notify(session, request, "request.updated", now)
     return request
 
 

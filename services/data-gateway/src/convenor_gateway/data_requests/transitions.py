@@ -203,6 +203,12 @@ async def _record(
         approved_items=approved_items,
     )
     session.add(transition)
+    # Registered in this order so that the hooks run in it at commit: the webhook queue and
+    # the change feed first, the audit append (which takes the write lock) last.
+    if from_status is not None:
+        await webhooks_service.notify(session, request, f"request.{to}", at)
+    changes.publish(session, "data_request", request)
+    changes.publish_transition(session, transition)
     audit_service.record(
         session,
         event=EVENTS[to],
@@ -213,8 +219,4 @@ async def _record(
         text=reason,
         details={"transition": {"from": from_status, "to": to}, "reason_code": reason_code},
     )
-    changes.publish(session, "data_request", request)
-    changes.publish_transition(session, transition)
-    if from_status is not None:
-        webhooks_service.notify(session, request, f"request.{to}", at)
     return transition

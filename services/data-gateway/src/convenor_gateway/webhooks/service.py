@@ -9,7 +9,6 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from convenor_gateway.models import DataRequest, Webhook, WebhookDelivery
@@ -19,9 +18,8 @@ from convenor_gateway.webhooks.schemas import WebhookCreate
 from convenor_shared.auth import Caller
 from convenor_shared.db import new_id, utcnow
 from convenor_shared.problems import NotFound, Unprocessable
-from convenor_shared.transactions import before_commit
 
-_PENDING = "gateway.webhooks"
+_ACTIVE = "gateway.webhooks"
 RECENT_DELIVERIES = 50
 
 
@@ -96,12 +94,18 @@ async def deliveries(session: AsyncSession, webhook: Webhook) -> list[WebhookDel
     return list((await session.execute(query)).scalars())
 
 
-def notify(session: AsyncSession, request: DataRequest, event_type: str, at: datetime) -> None:
-    """Queue a notification of ``event_type`` to the parties' webhooks. The holder hears of a
-    request only once it has been submitted (a draft has not reached it)."""
+async def notify(
+    session: AsyncSession, request: DataRequest, event_type: str, at: datetime
+) -> None:
+    """Queue a notification of ``event_type`` to the parties' webhooks, in the transaction of
+    the change. The holder hears of a request only once it has been submitted (a draft has
+    not reached it). The queue is written now, not at commit, to keep the commit short."""
     recipients = [request.requester_organisation_id]
     if request.submitted_at is not None:
         recipients.append(request.holder_organisation_id)
+    endpoints = await _active(session, recipients)
+    if not endpoints:
+        return
     payload: dict[str, Any] = {
         "type": event_type,
         "occurred_at": at.isoformat().replace("+00:00", "Z"),
@@ -115,35 +119,34 @@ def notify(session: AsyncSession, request: DataRequest, event_type: str, at: dat
             "url": f"/v1/requests/{request.id}",
         },
     }
-    pending: list[tuple[list[uuid.UUID], dict[str, Any]]] = session.info.setdefault(_PENDING, [])
-    pending.append((recipients, payload))
-    before_commit(session, "webhooks", _enqueue)
-
-
-async def _enqueue(session: AsyncSession) -> None:
-    pending: list[tuple[list[uuid.UUID], dict[str, Any]]] = session.info.pop(_PENDING, [])
-    organisations = {org for recipients, _ in pending for org in recipients}
-    if not organisations:
-        return
-    webhooks = list((await session.execute(repository.active_for(list(organisations)))).scalars())
-    if not webhooks:
-        return
     now = utcnow()
-    rows = [
-        {
-            "id": new_id(),
-            "webhook_id": webhook.id,
-            "event_type": payload["type"],
-            "payload": payload,
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-        }
-        for recipients, payload in pending
-        for webhook in webhooks
-        if webhook.organisation_id in recipients
-        and (not webhook.events or payload["type"] in webhook.events)
-    ]
-    if rows:
-        await session.execute(insert(WebhookDelivery), rows)
+    for webhook in endpoints:
+        if not webhook.events or event_type in webhook.events:
+            session.add(
+                WebhookDelivery(
+                    id=new_id(),
+                    webhook_id=webhook.id,
+                    event_type=event_type,
+                    payload=payload,
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
+
+
+async def _active(session: AsyncSession, organisations: list[uuid.UUID]) -> list[Webhook]:
+    """The organisations' active webhooks, read once per transaction."""
+    known: dict[uuid.UUID, list[Webhook]] = session.info.setdefault(_ACTIVE, {})
+    missing = [org for org in organisations if org not in known]
+    if missing:
+        for org in missing:
+            known[org] = []
+        # The request's own pending changes need not be written for this read: leaving them
+        # to the flush before commit writes each row once, in its final form.
+        with session.no_autoflush:
+            found = (await session.execute(repository.active_for(missing))).scalars()
+        for webhook in found:
+            known[webhook.organisation_id].append(webhook)
+    return [webhook for org in organisations for webhook in known[org]]
