@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from convenor_analytics.app import MIGRATIONS, create_app
 from convenor_analytics.config import AnalyticsSettings
@@ -47,6 +48,8 @@ def settings_for(url: str, **overrides: Any) -> AnalyticsSettings:
 class Analytics:
     """The analytics app under test, its fake neighbours and a reader's token."""
 
+    app: FastAPI
+
     def __init__(self, client: httpx.AsyncClient, fake: FakeServices) -> None:
         self.client = client
         self.fake = fake
@@ -73,7 +76,9 @@ class Analytics:
 async def running(url: str, fake: FakeServices, **overrides: Any) -> AsyncIterator[Analytics]:
     app = create_app(settings_for(url, **overrides), http_transport=fake.transport())
     async with testing.running(app) as client:
-        yield Analytics(client, fake)
+        service = Analytics(client, fake)
+        service.app = app
+        yield service
 
 
 @pytest.fixture(scope="session")
@@ -87,9 +92,6 @@ async def database_url() -> AsyncIterator[str]:
 async def analytics(database_url: str) -> AsyncIterator[Analytics]:
     async with running(database_url, FakeServices()) as service:
         yield service
-
-
-Isolated = Callable[..., Awaitable[tuple[str, FakeServices]]]
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -94,6 +95,33 @@ class TestIncrementalSync:
             status = (await service.get("/v1/sync/status")).json()
             assert status_of(status, "registry")["items_applied"] == 0
             assert (await service.sync()).json()["status"] == "ok"
+
+
+class TestScheduleAndRecompute:
+    async def test_the_sync_runs_on_its_schedule(self, fresh: str):
+        fake = FakeServices()
+        async with running(fresh, fake, sync_interval_seconds=0.05) as service:
+            landscapes.build(service.world)
+            for _ in range(100):
+                status = (await service.get("/v1/sync/status")).json()
+                if status["last_run"] and status["generation"]:
+                    break
+                await asyncio.sleep(0.05)
+            assert status["last_run"]["trigger"] == "schedule"
+            assert status_of(status, "registry")["items_applied"] == len(fake.registry.items)
+
+    async def test_a_sync_that_changed_something_recomputes_the_national_indicators(
+        self, fresh: str
+    ):
+        fake = FakeServices()
+        async with running(fresh, fake, recompute_after_sync=True) as service:
+            land = landscapes.build(service.world)
+            await service.sync()
+            for task in list(service.app.state.warming):
+                await task
+            g1 = await service.indicator("G1")
+            assert g1["n"] == 3 and g1["read_model_generation"] >= 1
+            assert land.a["id"] in {r["key"] for r in g1["breakdowns"]["by_partnership"]}
 
 
 class TestNeighboursThatMisbehave:

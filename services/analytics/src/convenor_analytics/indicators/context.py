@@ -16,6 +16,7 @@ from convenor_analytics.landscape.model import Landscape, Meeting
 from convenor_analytics.landscape.scope import Scope
 from convenor_analytics.landscape.service import LandscapeCache
 from convenor_analytics.parameters import Parameters
+from convenor_shared.db import Database
 
 T = TypeVar("T")
 
@@ -76,7 +77,7 @@ class Context:
         return scope.window.end
 
 
-async def current(session: AsyncSession, cache: LandscapeCache) -> Context:
+async def current(session: AsyncSession | Database, cache: LandscapeCache) -> Context:
     """The context of the read model's current generation (one per generation)."""
     land = await cache.current(session)
     return cache.answer(land, "context", lambda: Context(land, cache.parameters, cache))

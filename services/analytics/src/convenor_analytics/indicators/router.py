@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from fastapi import Request, Response
+from fastapi import APIRouter, Request, Response
 
-from convenor_analytics.deps import Area, From, PartnershipParam, Reader, To, api_router, today
+from convenor_analytics.deps import Area, From, PartnershipParam, Reader, To, today
 from convenor_analytics.indicators import service as indicators_service
 from convenor_analytics.indicators.schemas import IndicatorCatalogue, IndicatorValue
-from convenor_shared.routing import SessionDep
+from convenor_shared.problems import PROBLEM_RESPONSES
 
-router = api_router("/v1/indicators", "indicators")
+# Indicator reads are served from the per-generation cache and write nothing, so they run
+# without a request transaction; the cache opens its own short session when it must check
+# whether a sync moved the read model on.
+router = APIRouter(prefix="/v1/indicators", tags=["indicators"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("", operation_id="indicators_list")
@@ -20,7 +23,6 @@ async def list_indicators(request: Request, caller: Reader) -> IndicatorCatalogu
 async def get_indicator(
     indicator: str,
     request: Request,
-    session: SessionDep,
     caller: Reader,
     area: Area = None,
     partnership: PartnershipParam = None,
@@ -30,7 +32,7 @@ async def get_indicator(
     """One indicator over an area (and the areas inside it), a partnership, and a window
     (default: the trailing 12 months)."""
     body = await indicators_service.value(
-        session,
+        request.app.state.database,
         request.app.state.landscape,
         indicator,
         area=area,

@@ -90,15 +90,17 @@ def scope_of(
     end: date | None,
     today: date,
 ) -> Scope:
-    span = scopes.window(start, end, ctx.parameters.window_months, today)
     chosen = str(partnership) if partnership else None
-    return ctx.remember(
-        ("scope", area, chosen, span), lambda: scopes.resolve(ctx.land, area, chosen, span)
-    )
+
+    def resolve() -> Scope:
+        span = scopes.window(start, end, ctx.parameters.window_months, today)
+        return scopes.resolve(ctx.land, area, chosen, span)
+
+    return ctx.remember(("scope", area, chosen, start, end, today), resolve)
 
 
 async def value(
-    session: AsyncSession,
+    session: AsyncSession | Database,
     cache: LandscapeCache,
     indicator_id: str,
     *,

@@ -16,6 +16,7 @@ from convenor_analytics.landscape import repository
 from convenor_analytics.landscape.build import build
 from convenor_analytics.landscape.model import Landscape
 from convenor_analytics.parameters import Parameters
+from convenor_shared.db import Database
 
 T = TypeVar("T")
 
@@ -37,10 +38,15 @@ class LandscapeCache:
     def invalidate(self) -> None:
         self._checked = 0.0
 
-    async def current(self, session: AsyncSession) -> Landscape:
+    async def current(self, session: AsyncSession | Database) -> Landscape:
+        """The landscape of the current generation. Given the database rather than a session,
+        a short session is opened only when the generation has to be checked."""
         land = self._landscape
         if land is not None and time.monotonic() - self._checked < self._check_seconds:
             return land
+        if isinstance(session, Database):
+            async with session.session() as own:
+                return await self.current(own)
         async with self._lock:
             generation = await repository.generation(session)
             self._checked = time.monotonic()

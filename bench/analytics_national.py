@@ -1,0 +1,450 @@
+"""Analytics at national scale: a full recompute over a synthetic landscape of the 43 force
+areas (thousands of partnerships, three years of meetings) and over one twice its size, and
+indicator reads after the recompute against a bare FastAPI GET of the same body.
+
+    .venv/bin/python bench/analytics_national.py [--runs 3] [--reads 2000] [--scale 1.0]
+
+The landscape is generated in process as change-feed records (docs/change-feeds.md) and
+written to a fresh SQLite read model with the sync's own upsert. "Recompute" is what follows a
+sync: load the read model, build the landscape, cost every meeting, and compute all 57
+indicators nationally. Goals: t(2N)/t(N) <= 2.2; reads at least 0.5 of the bare GET.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Response
+
+from convenor_analytics.app import MIGRATIONS, create_app
+from convenor_analytics.config import AnalyticsSettings
+from convenor_analytics.indicators import service as indicators_service
+from convenor_analytics.indicators.context import Context
+from convenor_analytics.landscape.service import LandscapeCache
+from convenor_analytics.parameters import Parameters
+from convenor_analytics.sync import repository as sync_repository
+from convenor_shared import migrations, testing
+from convenor_shared.db import Database
+from convenor_shared.transactions import commit
+
+AREAS = 43
+TODAY = date.today()
+THEMES = [
+    "serious_violence",
+    "vawg",
+    "domestic_abuse",
+    "drugs",
+    "asb",
+    "reoffending",
+    "victims",
+    "youth_justice",
+    "exploitation",
+    "road_safety",
+    "mental_health",
+    "other",
+]
+BANDS = ["25k_35k", "35k_45k", "45k_55k", "55k_70k", "70k_90k", "90k_120k"]
+TYPES = ["csp", "vawg_board", "domestic_abuse_board", "cdp", "svd_partnership", "sub_group"]
+
+
+def generate(boards_per_area: int, seed: int = 11) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(source, entity, id, data) rows: every board meets 4 times a year for three years."""
+    rng = random.Random(seed)
+    rows: list[tuple[str, str, str, dict[str, Any]]] = []
+
+    def put(entity: str, data: dict[str, Any], source: str = "registry") -> dict[str, Any]:
+        data.setdefault("id", str(uuid.UUID(int=rng.getrandbits(128), version=4)))
+        rows.append((source, entity, data["id"], data))
+        return data
+
+    people_per_area = boards_per_area * 12 // 3
+    orgs_per_area = 3 + boards_per_area // 6
+    for a in range(AREAS):
+        force = put(
+            "area",
+            {
+                "gss_code": f"E23{a:06d}",
+                "name": f"Force {a}",
+                "classification": "police_force_area",
+                "parent_id": None,
+            },
+        )
+        las = [
+            put(
+                "area",
+                {
+                    "gss_code": f"E07{a:03d}{k:03d}",
+                    "name": f"LA {a}.{k}",
+                    "classification": "local_authority",
+                    "parent_id": force["id"],
+                },
+            )
+            for k in range(8)
+        ]
+        police = put(
+            "organisation",
+            {
+                "name": f"Police {a}",
+                "classification": "police_force",
+                "pension_scheme": "police",
+                "area_ids": [force["id"]],
+            },
+        )
+        pcc = put(
+            "organisation",
+            {
+                "name": f"OPCC {a}",
+                "classification": "local_policing_body",
+                "pension_scheme": "lgps",
+                "area_ids": [force["id"]],
+            },
+        )
+        kinds = [
+            ("local_authority", "lgps"),
+            ("health", "nhs"),
+            ("probation", "civil_service_alpha"),
+            ("fire_rescue", "fire"),
+        ]
+        orgs = [police, pcc] + [
+            put(
+                "organisation",
+                {
+                    "name": f"Org {a}.{k}",
+                    "classification": kinds[k % 4][0],
+                    "pension_scheme": kinds[k % 4][1],
+                    "area_ids": [rng.choice(las)["id"]],
+                },
+            )
+            for k in range(orgs_per_area)
+        ]
+        people = [
+            put(
+                "person",
+                {
+                    "organisation_id": rng.choice(orgs)["id"],
+                    "seniority": rng.randint(1, 5),
+                    "salary_band": rng.choice(BANDS),
+                    "contract_hours": "37",
+                },
+            )
+            for _ in range(people_per_area)
+        ]
+        boards = []
+        for b in range(boards_per_area):
+            board = put(
+                "partnership",
+                {
+                    "name": f"Board {a}.{b}",
+                    "type": rng.choice(TYPES),
+                    "statutory": rng.random() < 0.4,
+                    "footprint_area_ids": [rng.choice(las)["id"]],
+                    "parent_id": boards[0]["id"] if boards and rng.random() < 0.3 else None,
+                    "themes": rng.sample(THEMES, 2),
+                    "status": "active",
+                    "established_date": f"{rng.randint(2005, 2025)}-04-01",
+                    "last_reviewed_date": None
+                    if rng.random() < 0.3
+                    else f"{rng.randint(2015, 2026)}-06-01",
+                    "meetings_per_year": 4,
+                    "annual_support_cost": str(rng.randint(0, 20000)),
+                },
+            )
+            boards.append(board)
+            members = rng.sample(people, 12)
+            for person in members:
+                put(
+                    "membership",
+                    {
+                        "partnership_id": board["id"],
+                        "person_id": person["id"],
+                        "on_behalf_of_id": person["organisation_id"],
+                        "role": "member",
+                        "required": rng.random() < 0.2,
+                        "start_date": "2020-01-01",
+                        "end_date": None,
+                    },
+                )
+            put(
+                "review",
+                {
+                    "partnership_id": board["id"],
+                    "review_date": f"{rng.randint(2018, 2026)}-03-01",
+                    "outcome": "retain",
+                },
+            )
+            start = datetime(TODAY.year - 3, 1, 5, 10, tzinfo=UTC) + timedelta(
+                days=rng.randrange(60)
+            )
+            for m in range(12):
+                when = start + timedelta(days=91 * m)
+                if when.date() > TODAY:
+                    break
+                meeting = put(
+                    "meeting",
+                    {
+                        "partnership_id": board["id"],
+                        "start": when.isoformat(),
+                        "end": (when + timedelta(hours=2)).isoformat(),
+                        "prep_minutes": 60,
+                        "mode": rng.choice(["in_person", "online"]),
+                        "status": "held",
+                        "purpose": rng.choice(
+                            ["decision", "delivery", "relational", "horizon_scanning"]
+                        ),
+                        "support_hours": "2",
+                        "direct_costs": "50",
+                    },
+                )
+                statuses = rng.choices(
+                    ["present", "apologies", "absent", "deputy"], [80, 10, 5, 5], k=len(members)
+                )
+                put(
+                    "attendance",
+                    {
+                        "id": meeting["id"],
+                        "meeting_id": meeting["id"],
+                        "records": [
+                            {
+                                "person_id": p["id"],
+                                "status": s,
+                                "deputy_for_id": None,
+                                "on_behalf_of_id": p["organisation_id"],
+                            }
+                            for p, s in zip(members, statuses, strict=True)
+                        ],
+                    },
+                )
+                for position in range(3):
+                    put(
+                        "agenda_item",
+                        {
+                            "meeting_id": meeting["id"],
+                            "position": position,
+                            "item_type": rng.choice(["decision", "discussion", "information"]),
+                            "themes": [rng.choice(THEMES)],
+                            "recurring_key": f"standing-{position}" if position == 0 else None,
+                        },
+                    )
+                for _ in range(rng.randint(0, 2)):
+                    put("decision", {"meeting_id": meeting["id"], "agenda_item_id": None})
+                if rng.random() < 0.7:
+                    due = when.date() + timedelta(days=60)
+                    done = rng.random() < 0.6
+                    put(
+                        "action",
+                        {
+                            "partnership_id": board["id"],
+                            "meeting_id": meeting["id"],
+                            "owner_organisation_id": rng.choice(orgs)["id"],
+                            "due_date": due.isoformat(),
+                            "status": "done" if done else "open",
+                            "completed_date": (
+                                due - timedelta(days=rng.randint(-20, 20))
+                            ).isoformat()
+                            if done
+                            else None,
+                        },
+                    )
+        plan = put(
+            "strategy",
+            {
+                "name": f"Police and Crime Plan {a}",
+                "kind": "police_and_crime_plan",
+                "owner_organisation_id": pcc["id"],
+                "status": "active",
+            },
+        )
+        goals = [put("priority", {"strategy_id": plan["id"], "themes": [t]}) for t in THEMES[:5]]
+        for s in range(boards_per_area // 10):
+            strategy = put(
+                "strategy",
+                {
+                    "name": f"Strategy {a}.{s}",
+                    "kind": "partnership_strategy",
+                    "owner_partnership_id": boards[s]["id"],
+                    "status": "active",
+                },
+            )
+            for _ in range(5):
+                put(
+                    "priority",
+                    {
+                        "strategy_id": strategy["id"],
+                        "themes": [rng.choice(THEMES)],
+                        "aligned_to_ids": [rng.choice(goals)["id"]] if rng.random() < 0.6 else [],
+                    },
+                )
+        for _ in range(boards_per_area * 2):
+            holder = rng.choice(orgs[2:])
+            submitted = datetime.combine(
+                TODAY - timedelta(days=rng.randrange(700)), datetime.min.time(), UTC
+            )
+            decided = submitted + timedelta(days=rng.randint(2, 60)) if rng.random() < 0.8 else None
+            status = (
+                rng.choice(["approved", "refused", "partially_approved"])
+                if decided
+                else "submitted"
+            )
+            request = put(
+                "data_request",
+                {
+                    "requester_organisation_id": pcc["id"],
+                    "holder_organisation_id": holder["id"],
+                    "purpose": "serious_violence_prevention",
+                    "legal_gateways": ["cda-1998-s115"] if rng.random() < 0.8 else [],
+                    "data_categories": ["aggregate"],
+                    "status": status,
+                    "reason_code": "not_held" if status == "refused" else None,
+                    "submitted_at": submitted.isoformat(),
+                    "decided_at": decided.isoformat() if decided else None,
+                    "clarification_rounds": rng.choice([0, 0, 0, 1, 2]),
+                },
+                "gateway",
+            )
+            if decided:
+                put(
+                    "request_transition",
+                    {"request_id": request["id"], "to_status": status, "at": decided.isoformat()},
+                    "gateway",
+                )
+    return rows
+
+
+async def fill(url: str, rows: list[tuple[str, str, str, dict[str, Any]]]) -> None:
+    await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
+    database = Database(url)
+    now = datetime.now(UTC)
+    for start in range(0, len(rows), 20_000):
+        async with database.session() as session:
+            await sync_repository.upsert_records(
+                session,
+                [
+                    {
+                        "source": s,
+                        "entity": e,
+                        "entity_id": i,
+                        "cursor": start + n + 1,
+                        "at": now,
+                        "data": d,
+                    }
+                    for n, (s, e, i, d) in enumerate(rows[start : start + 20_000])
+                ],
+            )
+            await sync_repository.bump_generation(session, now)
+            await commit(session)
+    await database.dispose()
+
+
+async def recompute(url: str) -> tuple[float, float, int]:
+    """(load and build, compute every national indicator) in seconds, and the partnerships."""
+    database = Database(url)
+    parameters = Parameters()
+    cache = LandscapeCache(parameters, 0, 4096)
+    start = time.perf_counter()
+    async with database.session() as session:
+        land = await cache.current(session)
+    loaded = time.perf_counter()
+    ctx = Context(land, parameters, cache)
+    scope = indicators_service.scope_of(ctx, None, None, None, None, TODAY)
+    indicators_service.recompute(ctx, scope)
+    done = time.perf_counter()
+    await database.dispose()
+    return loaded - start, done - loaded, len(land.partnerships)
+
+
+def bare_app(body: bytes) -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/v1/indicators/{indicator}")
+    async def get(indicator: str) -> Response:
+        return Response(body, media_type="application/json")
+
+    return app
+
+
+async def reads(url: str, count: int, batches: int = 10) -> tuple[float, float, int]:
+    """Median seconds per batch of ``count`` reads, ours and the bare app's, interleaved so
+    that the machine's noise hits both alike."""
+    issuer = testing.LocalIssuer("http://registry.bench")
+    settings = AnalyticsSettings(
+        database_url=url,
+        issuer_url=issuer.issuer,
+        registry_url=issuer.issuer,
+        sync_interval_seconds=0,
+        rate_limit_per_minute=0,
+        log_level="WARNING",
+        log_json=False,
+        recompute_after_sync=False,
+    )
+    headers = issuer.headers(["analytics:read"])
+    path, params = "/v1/indicators/G1", {"area": "E23000007"}
+    ours: list[float] = []
+    bare: list[float] = []
+    app = create_app(settings, http_transport=issuer.transport())
+    async with testing.running(app) as client:
+        body = (await client.get(path, params=params, headers=headers)).content
+        async with testing.running(bare_app(body)) as baseline:
+            for _ in range(batches):
+                ours.append(await _time(client, path, params, headers, count))
+                bare.append(await _time(baseline, path, params, headers, count))
+    return statistics.median(ours), statistics.median(bare), len(body)
+
+
+async def _time(
+    client: httpx.AsyncClient,
+    path: str,
+    params: dict[str, str],
+    headers: dict[str, str],
+    count: int,
+) -> float:
+    for _ in range(20):
+        assert (await client.get(path, params=params, headers=headers)).status_code == 200
+    start = time.perf_counter()
+    for _ in range(count):
+        await client.get(path, params=params, headers=headers)
+    return time.perf_counter() - start
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reads", type=int, default=2000)
+    parser.add_argument("--boards-per-area", type=int, default=50)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="convenor-bench-"))
+    results = {}
+    for label, boards in (("N", args.boards_per_area), ("2N", args.boards_per_area * 2)):
+        rows = generate(boards)
+        url = f"sqlite+aiosqlite:///{folder / f'analytics-{label}.db'}"
+        await fill(url, rows)
+        runs = [await recompute(url) for _ in range(args.runs)]
+        load = statistics.median(r[0] for r in runs)
+        compute = statistics.median(r[1] for r in runs)
+        total = statistics.median(r[0] + r[1] for r in runs)
+        results[label] = total
+        print(
+            f"{label}: {runs[0][2]} partnerships, {len(rows)} records; recompute median of "
+            f"{args.runs}: {total:.2f} s (load and build {load:.2f} s, indicators {compute:.2f} s)"
+        )
+        if label == "N":
+            ours, bare, size = await reads(url, args.reads)
+            print(
+                f"reads after recompute: batches of {args.reads} GET /v1/indicators/G1?area=... "
+                f"({size} bytes), median {ours:.3f} s; bare FastAPI GET of the same body "
+                f"{bare:.3f} s; ratio {bare / ours:.2f} (goal >= 0.5)"
+            )
+    print(f"t(2N)/t(N) = {results['2N'] / results['N']:.2f} (goal <= 2.2)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
