@@ -30,6 +30,7 @@ from convenor_registry.popolo.router import router as popolo_router
 from convenor_registry.records import feed
 from convenor_registry.reviews.router import router as reviews_router
 from convenor_registry.revocation import RevocationCheck
+from convenor_registry.spreadsheets.router import router as spreadsheets_router
 from convenor_registry.strategies.router import router as strategies_router
 from convenor_shared.app import ServiceSpec, create_service_app
 from convenor_shared.jwks import StaticKeys
@@ -94,6 +95,7 @@ def create_app(
             calendars_router,
             landscape_router,
             popolo_router,
+            spreadsheets_router,
             feed.router("registry:read"),
         ],
         migrations=MIGRATIONS,
