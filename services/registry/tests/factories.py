@@ -105,3 +105,14 @@ async def org_api(admin: Api, scopes: list[str], **org_overrides: Any) -> Api:
     )
     token = await token_for(admin.client, created["client_id"], created["client_secret"])
     return Api(admin.client, token, org)
+
+
+async def feed_cursor(api: Api) -> str | None:
+    """The change feed's cursor once caught up: equal before and after means nothing changed."""
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"limit": 1000} | ({"after": cursor} if cursor else {})
+        page = (await api.get("/v1/changes", params=params)).json()
+        cursor = page["next_cursor"] or cursor
+        if not page["has_more"]:
+            return cursor

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import openpyxl
 
-from .factories import Api, area, org_api, organisation, partnership, person, unique
+from .factories import Api, area, feed_cursor, org_api, organisation, partnership, person, unique
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,16 +44,6 @@ def changed(result: dict[str, Any]) -> dict[str, dict[str, int]]:
         for sheet, counts in result["summary"].items()
         if any(v for k, v in counts.items() if k != "unchanged")
     }
-
-
-async def feed_position(api: Api) -> str | None:
-    cursor = None
-    while True:
-        params = {"limit": 1000} | ({"after": cursor} if cursor else {})
-        page = (await api.get("/v1/changes", params=params)).json()
-        cursor = page["next_cursor"] or cursor
-        if not page["has_more"]:
-            return cursor
 
 
 async def humber_landscape(admin: Api) -> tuple[Api, dict[str, Any]]:
@@ -205,10 +195,10 @@ class TestExportThenReimport:
         book = openpyxl.load_workbook(io.BytesIO(exported_xlsx))
         names = [c for row in book["partnerships"].iter_rows() for c in row]
         assert any(str(c.value).startswith("=Operations") and c.data_type == "s" for c in names)
-        before = await feed_position(admin)
+        before = await feed_cursor(admin)
         applied = await upload(opcc, exported_xlsx, dry_run=False, name="humber.xlsx")
         assert applied.status_code == 200 and changed(applied.json()) == {}
-        assert await feed_position(admin) == before
+        assert await feed_cursor(admin) == before
 
     async def test_an_edited_export_updates_only_what_changed(self, admin: Api):
         opcc, lcjb = await humber_landscape(admin)
@@ -274,7 +264,7 @@ class TestImportingNewRecords:
                 ],
             }
         )
-        before = await feed_position(admin)
+        before = await feed_cursor(admin)
         dry = await upload(opcc, content, dry_run=True)
         assert dry.status_code == 200, dry.text
         assert {s: c["created"] for s, c in dry.json()["summary"].items()} == {
@@ -286,7 +276,7 @@ class TestImportingNewRecords:
             "attendance": 1,
             "actions": 1,
         }
-        assert await feed_position(admin) == before
+        assert await feed_cursor(admin) == before
         done = await upload(opcc, content, dry_run=False)
         assert done.status_code == 200 and done.json()["applied"] is True
         found = (
@@ -388,7 +378,7 @@ class TestEveryProblemIsReported:
                 ],
             }
         )
-        before = await feed_position(admin)
+        before = await feed_cursor(admin)
         response = await upload(opcc, content, dry_run=False)
         assert response.status_code == 422, response.text
         body = response.json()
@@ -419,7 +409,7 @@ class TestEveryProblemIsReported:
         ]
         duplicate = next(e for e in body["errors"] if e["code"] == "likely_duplicate")
         assert duplicate["candidates"] == [{"id": near["id"], "name": near["name"]}]
-        assert await feed_position(admin) == before
+        assert await feed_cursor(admin) == before
 
     async def test_a_near_duplicate_is_linked_by_id_or_created_on_purpose(self, admin: Api):
         opcc = await org_api(admin, ["registry:read", "registry:write"])
