@@ -111,6 +111,9 @@ def create_app(
         migrations=MIGRATIONS,
         idempotency_model=IdempotencyKey,
         idempotency_required=True,
+        # Reading a request is a consultation the audit log records: reads write, in a
+        # transaction like any other request.
+        autocommit_reads=False,
         on_startup=[start],
         on_shutdown=[stop],
         tags=TAGS,
