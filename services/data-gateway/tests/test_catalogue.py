@@ -64,6 +64,11 @@ class TestCatalogue:
         assert body["data_categories"]["criminal_offence"]["dpv"] is None
         assert body["catalogue_version"]
 
+    async def test_every_response_names_the_catalogue_version(self, client: httpx.AsyncClient):
+        version = (await client.get("/v1/legal-gateways")).json()["catalogue_version"]
+        for path in ("/v1/transparency", "/v1/requests", "/healthz"):
+            assert (await client.get(path)).headers["convenor-catalogue-version"] == version
+
     async def test_an_unknown_gateway_is_a_404_problem(self, client: httpx.AsyncClient):
         response = await client.get("/v1/legal-gateways/no-such-act")
         assert response.status_code == 404

@@ -14,6 +14,7 @@ from convenor_gateway import __version__
 from convenor_gateway.agreements.router import router as agreements_router
 from convenor_gateway.audit.router import router as audit_router
 from convenor_gateway.catalogue import service as catalogue_service
+from convenor_gateway.catalogue.headers import CatalogueVersionHeader
 from convenor_gateway.catalogue.router import router as catalogue_router
 from convenor_gateway.changes import feed
 from convenor_gateway.checks.router import router as checks_router
@@ -118,4 +119,6 @@ def create_app(
         on_shutdown=[stop],
         tags=TAGS,
     )
-    return create_service_app(spec, settings, http_transport=http_transport)
+    app = create_service_app(spec, settings, http_transport=http_transport)
+    app.add_middleware(CatalogueVersionHeader, version=catalogue.version)
+    return app
