@@ -1,29 +1,13 @@
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
-    Insert,
-    Select,
-    String,
-    and_,
-    cast,
-    column,
-    exists,
-    func,
-    insert,
-    literal_column,
-    or_,
-    select,
-    values,
-)
+from sqlalchemy import ColumnElement, Select, String, cast, func, literal_column, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from convenor_gateway.models import AuditEntry, DataRequest
-from convenor_shared.db import JSONType, UTCDateTime
 
 
 async def head(session: AsyncSession) -> tuple[int, str] | None:
@@ -101,22 +85,39 @@ def of_request(dialect: str, request_id: uuid.UUID) -> Select[int, str, str]:
     )
 
 
-COLUMNS = ("index", "entry", "leaf_hash", "chain_hash", "at")
+# PostgreSQL only (the head hint is not used on SQLite). Plain SQL, so it is compiled once.
+_APPEND_AFTER = text(
+    """
+    INSERT INTO audit_log (index, entry, leaf_hash, chain_hash, at)
+    SELECT n.index, n.entry, n.leaf_hash, n.chain_hash, n.at
+    FROM unnest(
+        CAST(:indexes AS bigint[]),
+        CAST(CAST(:entries AS text[]) AS jsonb[]),
+        CAST(:leaves AS varchar[]),
+        CAST(:chains AS varchar[]),
+        CAST(:ats AS timestamptz[])
+    ) AS n(index, entry, leaf_hash, chain_hash, at)
+    WHERE EXISTS (SELECT 1 FROM audit_log WHERE index = :head_index AND chain_hash = :head_chain)
+      AND NOT EXISTS (SELECT 1 FROM audit_log WHERE index > :head_index)
+    """
+)
 
 
-def append_after(rows: list[dict[str, Any]], head_index: int, head_chain: str) -> Insert:
+async def append_after(
+    session: AsyncSession, rows: list[dict[str, Any]], head_index: int, head_chain: str
+) -> bool:
     """Insert ``rows`` only if the log's head is still (``head_index``, ``head_chain``): one
-    statement where reading the head and inserting after it would take two."""
-    new = values(
-        column("index", BigInteger()),
-        column("entry", JSONType),
-        column("leaf_hash", String()),
-        column("chain_hash", String()),
-        column("at", UTCDateTime()),
-        name="new_entries",
-    ).data([tuple(row[name] for name in COLUMNS) for row in rows])
-    still_head = and_(
-        exists().where(AuditEntry.index == head_index, AuditEntry.chain_hash == head_chain),
-        ~exists().where(AuditEntry.index > head_index),
+    statement where reading the head and inserting after it would take two. True if done."""
+    result = await session.execute(
+        _APPEND_AFTER,
+        {
+            "indexes": [row["index"] for row in rows],
+            "entries": [json.dumps(row["entry"]) for row in rows],
+            "leaves": [row["leaf_hash"] for row in rows],
+            "chains": [row["chain_hash"] for row in rows],
+            "ats": [row["at"] for row in rows],
+            "head_index": head_index,
+            "head_chain": head_chain,
+        },
     )
-    return insert(AuditEntry).from_select(list(COLUMNS), select(new).where(still_head))
+    return getattr(result, "rowcount", 0) == len(rows)

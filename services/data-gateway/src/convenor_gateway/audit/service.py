@@ -118,13 +118,12 @@ async def _append(session: AsyncSession) -> None:
     await session.flush()
     await serialize_writes(session)
     engine = session.get_bind().engine
-    database = engine.url.render_as_string(hide_password=True)
+    database = str(engine.url)
     # SQLite has one writer and the head is a local read; the hint is for PostgreSQL.
     hint = _HEADS.get(database) if engine.dialect.name == "postgresql" else None
     if hint is not None:
         rows = _link(leaves, hint)
-        result = await session.execute(repository.append_after(rows, *hint))
-        if getattr(result, "rowcount", 0) == len(rows):
+        if await repository.append_after(session, rows, *hint):
             _HEADS[database] = (rows[-1]["index"], rows[-1]["chain_hash"])
             return
     rows = _link(leaves, await repository.head(session))
