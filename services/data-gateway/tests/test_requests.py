@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -213,6 +214,20 @@ class TestMoves:
             f"/v1/requests/{draft['id']}", json={"retention_days": 30}, headers={"If-Match": etag}
         )
         assert stale.status_code == 412
+
+
+class TestConcurrentMoves:
+    async def test_two_approvals_at_once_make_one_approval_and_one_409(
+        self, client, registry, issuer
+    ):
+        opcc, council = opcc_and(client, registry, issuer, "local_authority")
+        created = await opcc.created("/v1/requests", asb_request(council, submit=True))
+        first, second = await asyncio.gather(
+            council.move(created["id"], "approved"), council.move(created["id"], "approved")
+        )
+        assert sorted([first.status_code, second.status_code]) == [200, 409]
+        moves = [h["to_status"] for h in await history_of(opcc, created["id"])]
+        assert moves.count("approved") == 1
 
 
 class TestIdempotency:

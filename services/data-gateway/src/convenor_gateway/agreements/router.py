@@ -58,7 +58,7 @@ async def update_agreement(
     request: Request,
     response: Response,
 ) -> AgreementRead:
-    agreement = await agreements_service.get(session, caller, agreement_id)
+    agreement = await agreements_service.get(session, caller, agreement_id, for_change=True)
     check_if_match(request, etag_of(agreement.version, agreement.id))
     agreement = await agreements_service.update(
         session, directory, catalogue, agreement, body, caller
@@ -72,7 +72,7 @@ async def delete_agreement(
     agreement_id: uuid.UUID, session: SessionDep, caller: Partner, request: Request
 ) -> Response:
     """Delete a draft agreement (others are terminated by a status change)."""
-    agreement = await agreements_service.get(session, caller, agreement_id)
+    agreement = await agreements_service.get(session, caller, agreement_id, for_change=True)
     check_if_match(request, etag_of(agreement.version, agreement.id))
     await agreements_service.delete(session, agreement, caller)
     return Response(status_code=204)

@@ -17,24 +17,17 @@ from convenor_gateway.catalogue.service import Catalogue
 from convenor_gateway.directory import Directory
 from convenor_gateway.models import Agreement
 from convenor_gateway.permissions import organisation_of
+from convenor_gateway.problems import invalid
 from convenor_shared.auth import Caller
 from convenor_shared.db import new_id, utcnow
 from convenor_shared.pagination import PageParams, page_of
-from convenor_shared.problems import Conflict, NotFound, Unprocessable
+from convenor_shared.problems import Conflict, NotFound
 
 
 class AgreementNotFound(NotFound):
     """There is no agreement with that id that your organisation is a party to."""
 
     slug = "agreement-not-found"
-
-
-def invalid(loc: Sequence[str | int], message: str) -> Unprocessable:
-    """A 422 that names the field at fault, like a validation error."""
-    return Unprocessable(
-        message,
-        extensions={"errors": [{"loc": [str(p) for p in loc], "msg": message, "type": "value"}]},
-    )
 
 
 def check_gateways(catalogue: Catalogue, ids: Sequence[str], field: str = "legal_gateways") -> None:
@@ -63,9 +56,12 @@ def is_active(agreement: Agreement, today: date) -> bool:
     return not (agreement.end_date and today > agreement.end_date)
 
 
-async def get(session: AsyncSession, caller: Caller, agreement_id: uuid.UUID) -> Agreement:
-    """The agreement, if the caller's organisation is a party to it; 404 otherwise."""
-    agreement = await session.get(Agreement, agreement_id)
+async def get(
+    session: AsyncSession, caller: Caller, agreement_id: uuid.UUID, *, for_change: bool = False
+) -> Agreement:
+    """The agreement, if the caller's organisation is a party to it; 404 otherwise.
+    ``for_change`` locks its row until the commit."""
+    agreement = await session.get(Agreement, agreement_id, with_for_update=for_change)
     if agreement is None or agreement.deleted_at is not None:
         raise AgreementNotFound(f"No agreement {agreement_id}.")
     if not is_party(agreement, caller.organisation_id):

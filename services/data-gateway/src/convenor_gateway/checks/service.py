@@ -23,6 +23,7 @@ from convenor_gateway.checks.schemas import (
 )
 from convenor_gateway.directory import Directory, Organisation
 from convenor_gateway.models import Agreement
+from convenor_gateway.problems import invalid
 from convenor_gateway.vocabularies import ARTICLE_9_NEEDING_SCHEDULE_1
 from convenor_shared.auth import Caller
 from convenor_shared.db import utcnow
@@ -34,9 +35,7 @@ async def organisation(
     """The organisation from the registry; a 422 naming ``field`` if there is none."""
     found = await directory.organisation(organisation_id)
     if found is None:
-        raise agreements_service.invalid(
-            ["body", field], f"No organisation {organisation_id} in the registry."
-        )
+        raise invalid(["body", field], f"No organisation {organisation_id} in the registry.")
     return found
 
 

@@ -72,7 +72,7 @@ async def update_request(
     response: Response,
 ) -> RequestRead:
     """Change a draft, or a request returned for clarification (requester only)."""
-    data_request = await requests_service.get(session, caller, request_id)
+    data_request = await requests_service.get(session, caller, request_id, for_change=True)
     check_if_match(request, etag_of(data_request.version, data_request.id))
     data_request = await requests_service.update(session, rt, data_request, body, caller)
     set_etag(response, etag_of(data_request.version, data_request.id))
@@ -95,7 +95,7 @@ async def transition_request(
     """Move the request: the requester submits and withdraws, the holder acknowledges, asks
     for clarification, approves (wholly or partly) or refuses. A move that does not exist is
     409 and one that is the other party's is 403; both list the moves you can make."""
-    request = await requests_service.get(session, caller, request_id)
+    request = await requests_service.get(session, caller, request_id, for_change=True)
     request = await requests_service.transition(session, rt, request, body, caller)
     set_etag(response, etag_of(request.version, request.id))
     return requests_service.to_read(request, caller)

@@ -31,6 +31,7 @@ from convenor_gateway.data_requests.schemas import (
 )
 from convenor_gateway.models import DataRequest, RequestTransition
 from convenor_gateway.permissions import NoOrganisation, organisation_of
+from convenor_gateway.problems import invalid
 from convenor_gateway.runtime import Runtime
 from convenor_gateway.webhooks import service as webhooks_service
 from convenor_shared.auth import Caller
@@ -38,7 +39,6 @@ from convenor_shared.db import new_id, utcnow
 from convenor_shared.pagination import PageParams, page_of
 from convenor_shared.problems import Conflict, NotFound
 
-invalid = agreements_service.invalid
 EDITABLE = frozenset({"draft", "clarification_requested"})
 
 
@@ -63,8 +63,12 @@ def is_visible(request: DataRequest, organisation_id: uuid.UUID | None) -> bool:
     return organisation_id == request.holder_organisation_id and request.status != "draft"
 
 
-async def get(session: AsyncSession, caller: Caller, request_id: uuid.UUID) -> DataRequest:
-    request = await session.get(DataRequest, request_id)
+async def get(
+    session: AsyncSession, caller: Caller, request_id: uuid.UUID, *, for_change: bool = False
+) -> DataRequest:
+    """The request if the caller may see it. ``for_change`` locks its row until the commit, so
+    two parties moving it at once are applied one after the other."""
+    request = await session.get(DataRequest, request_id, with_for_update=for_change)
     if request is None or not is_visible(request, caller.organisation_id):
         raise RequestNotFound(f"No data request {request_id}.")
     return request
