@@ -125,7 +125,10 @@ class TestDuplication:
         self, analytics: Analytics, testshire
     ):
         body = {"partnership_ids": [testshire.a["id"], testshire.b["id"]], **WINDOW}
+        national = await analytics.indicator("C5", **WINDOW)  # fills the national caches
         answer = (await analytics.post("/v1/duplication/what-if", body)).json()
+        assert {p["id"] for p in answer["partnerships"]} == {testshire.a["id"], testshire.b["id"]}
+        assert answer["current"]["loaded"] != national["value"]["loaded"]
         assert answer["merged"]["members"] == 7
         assert answer["merged"]["meetings_per_year"] == 4
         saving = float(answer["saving"]["loaded"])

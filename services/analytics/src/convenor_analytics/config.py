@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from convenor_analytics.parameters import Parameters
@@ -28,7 +28,7 @@ class AnalyticsSettings(ServiceSettings):
     database_url: str = "sqlite+aiosqlite:///var/analytics.db"
     registry_url: str = "http://127.0.0.1:8001"
     gateway_url: str = "http://127.0.0.1:8002"
-    issuer_url: str = "http://127.0.0.1:8001"
+    issuer_url: str = Field(default="http://127.0.0.1:8001", description="Default: registry_url")
     client_id: str | None = Field(
         default=None,
         validation_alias=AliasChoices("ANALYTICS_CLIENT_ID", "CONVENOR_BOOTSTRAP_CLIENT_ID"),
@@ -54,6 +54,13 @@ class AnalyticsSettings(ServiceSettings):
     # background so that reads find them ready (the tests turn it off to stay deterministic).
     recompute_after_sync: bool = True
     parameters: Parameters = Field(default_factory=Parameters)
+
+    @model_validator(mode="after")
+    def _issuer_defaults_to_the_registry(self) -> AnalyticsSettings:
+        # The registry issues the tokens unless another issuer is named.
+        if "issuer_url" not in self.model_fields_set:
+            self.issuer_url = self.registry_url
+        return self
 
     @property
     def audience(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from scipy.stats import norm
 
@@ -26,11 +27,16 @@ class Interval:
         }
 
 
+@cache
+def _z(confidence: float) -> float:
+    return float(norm.ppf(1 - (1 - confidence) / 2))
+
+
 def wilson(successes: int, n: int, confidence: float = 0.95) -> Interval | None:
     """The Wilson score interval of a proportion (None when there are no trials)."""
     if n <= 0:
         return None
-    z = float(norm.ppf(1 - (1 - confidence) / 2))
+    z = _z(confidence)
     p = successes / n
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from convenor_analytics.indicators.context import Context
@@ -29,15 +29,19 @@ class Attended:
 
 def attended(ctx: Context, scope: Scope) -> list[Attended]:
     """Who attended which meeting that happened (present or deputising, by default)."""
-    counted = frozenset(ctx.parameters.cost_statuses)
-    found = []
-    for meeting in ctx.meetings(scope):
-        if meeting.id not in ctx.ledger.meetings:
-            continue
-        for a in ctx.land.attendance.get(meeting.id, ()):
-            if a.status in counted:
-                found.append(Attended(a.person_id, a.organisation_id, meeting))
-    return found
+
+    def compute() -> list[Attended]:
+        counted = frozenset(ctx.parameters.cost_statuses)
+        found = []
+        for meeting in ctx.meetings(scope):
+            if meeting.id not in ctx.ledger.meetings:
+                continue
+            for a in ctx.land.attendance.get(meeting.id, ()):
+                if a.status in counted:
+                    found.append(Attended(a.person_id, a.organisation_id, meeting))
+        return found
+
+    return ctx.remember(("attended", scope.key()), compute)
 
 
 def invited(ctx: Context, scope: Scope) -> Counter[str]:
@@ -52,9 +56,12 @@ def invited(ctx: Context, scope: Scope) -> Counter[str]:
     return counts
 
 
-def _week(moment: datetime) -> tuple[int, int]:
-    year, week, _ = moment.isocalendar()
-    return year, week
+def _week(meeting: Meeting, weeks: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    found = weeks.get(meeting.id)
+    if found is None:
+        year, week, _ = meeting.start.isocalendar()
+        found = weeks[meeting.id] = (year, week)
+    return found
 
 
 def _summary(values: list[float]) -> dict[str, float | None]:
@@ -66,15 +73,16 @@ def _summary(values: list[float]) -> dict[str, float | None]:
 
 
 def k1(ctx: Context, scope: Scope) -> Answer:
+    weeks: dict[str, tuple[int, int]] = {}
     weekly: Counter[tuple[str, tuple[int, int]]] = Counter()
     for a in attended(ctx, scope):
-        weekly[(a.person_id, _week(a.meeting.start))] += 1
+        weekly[(a.person_id, _week(a.meeting, weeks))] += 1
     invited_weekly: Counter[tuple[str, tuple[int, int]]] = Counter()
     for meeting in ctx.meetings(scope):
         if meeting.id in ctx.ledger.meetings:
             for m in ctx.land.memberships_of.get(meeting.partnership_id, ()):
                 if m.person_id and m.active_on(meeting.day):
-                    invited_weekly[(m.person_id, _week(meeting.start))] += 1
+                    invited_weekly[(m.person_id, _week(meeting, weeks))] += 1
     values = [float(v) for v in weekly.values()]
     flag = ctx.parameters.meetings_per_week_flag
     over = sum(1 for v in values if v >= flag)
@@ -94,10 +102,11 @@ def k1(ctx: Context, scope: Scope) -> Answer:
 
 
 def k2(ctx: Context, scope: Scope) -> Answer:
+    weeks: dict[str, tuple[int, int]] = {}
     hours: dict[tuple[str, tuple[int, int]], Decimal] = defaultdict(Decimal)
     for a in attended(ctx, scope):
         minutes = a.meeting.minutes + a.meeting.prep_minutes
-        hours[(a.person_id, _week(a.meeting.start))] += Decimal(minutes) / 60
+        hours[(a.person_id, _week(a.meeting, weeks))] += Decimal(minutes) / 60
     default = ctx.parameters.contract_hours_per_week
     shares = []
     for (person_id, _), h in hours.items():

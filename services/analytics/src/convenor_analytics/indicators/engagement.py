@@ -15,27 +15,29 @@ EXPECTED = ("present", "apologies", "absent", "deputy")
 
 
 def _expected(ctx: Context, scope: Scope) -> list[tuple[Meeting, Attendee]]:
-    return [
-        (m, a)
-        for m in ctx.meetings(scope)
-        if m.id in ctx.ledger.meetings
-        for a in ctx.land.attendance.get(m.id, ())
-        if a.status in EXPECTED
-    ]
+    return ctx.remember(
+        ("expected", scope.key()),
+        lambda: [
+            (m, a)
+            for m in ctx.meetings(scope)
+            if m.id in ctx.ledger.meetings
+            for a in ctx.land.attendance.get(m.id, ())
+            if a.status in EXPECTED
+        ],
+    )
 
 
 def _rows(
     ctx: Context,
+    scope: Scope,
     records: list[tuple[Meeting, Attendee]],
     key: Callable[[Meeting, Attendee], str | None],
     label: Callable[[str], str],
     status: str,
 ) -> list[Row]:
-    groups: dict[str, list[Attendee]] = defaultdict(list)
-    for meeting, attendee in records:
-        k = key(meeting, attendee)
-        if k:
-            groups[k].append(attendee)
+    groups: dict[str, list[Attendee]] = ctx.remember(
+        ("expected-by", scope.key(), key.__name__), lambda: _group(records, key)
+    )
     return [
         rate_row(
             k,
@@ -47,6 +49,25 @@ def _rows(
         )
         for k, rows in sorted(groups.items())
     ]
+
+
+def _group(
+    records: list[tuple[Meeting, Attendee]], key: Callable[[Meeting, Attendee], str | None]
+) -> dict[str, list[Attendee]]:
+    groups: dict[str, list[Attendee]] = defaultdict(list)
+    for meeting, attendee in records:
+        k = key(meeting, attendee)
+        if k:
+            groups[k].append(attendee)
+    return groups
+
+
+def _by_partnership(meeting: Meeting, attendee: Attendee) -> str | None:
+    return meeting.partnership_id
+
+
+def _by_organisation(meeting: Meeting, attendee: Attendee) -> str | None:
+    return attendee.organisation_id
 
 
 def _status_rate(ctx: Context, scope: Scope, status: str) -> Answer:
@@ -63,15 +84,17 @@ def _status_rate(ctx: Context, scope: Scope, status: str) -> Answer:
         breakdowns={
             "by_partnership": _rows(
                 ctx,
+                scope,
                 records,
-                lambda m, a: m.partnership_id,
+                _by_partnership,
                 lambda k: land.partnerships[k].name,
                 status,
             ),
             "by_organisation": _rows(
                 ctx,
+                scope,
                 records,
-                lambda m, a: a.organisation_id,
+                _by_organisation,
                 lambda k: land.organisations[k].name if k in land.organisations else k,
                 status,
             ),

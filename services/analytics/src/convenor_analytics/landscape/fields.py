@@ -10,14 +10,18 @@ from typing import Any
 
 def text(data: dict[str, Any], key: str) -> str | None:
     value = data.get(key)
-    return str(value) if value is not None and value != "" else None
+    if type(value) is str:  # the common case first: this runs millions of times
+        return value or None
+    return None if value is None else str(value)
 
 
 def ids(data: dict[str, Any], key: str) -> tuple[str, ...]:
     value = data.get(key)
     if not isinstance(value, list):
         return ()
-    return tuple(str(v) for v in value if v is not None)
+    if None in value:
+        return tuple(str(v) for v in value if v is not None)
+    return tuple(map(str, value))
 
 
 def day(data: dict[str, Any], key: str) -> date | None:

@@ -52,14 +52,18 @@ class Scope:
     partnership_ids: frozenset[str]
     organisation_ids: frozenset[str] | None  # None: every organisation (national)
     window: Window
+    national: bool = False
 
-    def key(self) -> tuple[str | None, str | None, date, date]:
-        return (
-            self.area.id if self.area else None,
-            self.partnership.id if self.partnership else None,
-            self.window.start,
-            self.window.end,
-        )
+    def key(self) -> tuple[str, date, date]:
+        """What the scope's cached answers are filed under: what it covers, and its window."""
+        if self.area is not None or self.partnership is not None:
+            area = self.area.id if self.area else ""
+            covers = f"{area}/{self.partnership.id if self.partnership else ''}"
+        elif self.organisation_ids is None and self.national:
+            covers = "national"
+        else:  # a set of partnerships named by the caller (a what-if merge)
+            covers = "set:" + ",".join(sorted(self.partnership_ids))
+        return covers, self.window.start, self.window.end
 
     def describe(self) -> dict[str, object]:
         return {
@@ -118,4 +122,5 @@ def resolve(land: Landscape, area: str | None, partnership: str | None, span: Wi
         frozenset(ids),
         None if organisations is None else frozenset(organisations),
         span,
+        national=chosen_area is None and chosen is None,
     )
