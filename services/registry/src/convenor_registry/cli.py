@@ -19,6 +19,7 @@ from convenor_registry.areas import reference
 from convenor_registry.clients import service as clients_service
 from convenor_registry.clients.schemas import ClientCreate
 from convenor_registry.config import RegistrySettings
+from convenor_registry.demo import commands as demo_commands
 from convenor_registry.oauth.keys import generate_key_file
 from convenor_registry.organisations import service as organisations_service
 from convenor_shared import migrations
@@ -136,6 +137,7 @@ def parser() -> argparse.ArgumentParser:
     lookup = areas.add_parser("load-lookup", help="load the ONS LAD to PFA lookup CSV")
     lookup.add_argument("file")
     lookup.set_defaults(run=cmd_areas_load_lookup)
+    demo_commands.register(commands)
     return root
 
 
