@@ -72,15 +72,13 @@ class Problem(Exception):
             _REGISTRY[cls.slug] = cls
 
     def to_dict(self, instance: str | None = None) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "type": f"/problems/{self.slug}",
-            "title": self.title,
-            "status": self.status,
-            "detail": self.detail,
-        }
+        # Extensions first: none may overwrite a standard member (RFC 9457 section 3.2).
+        body: dict[str, Any] = dict(self.extensions)
+        body.update(
+            type=f"/problems/{self.slug}", title=self.title, status=self.status, detail=self.detail
+        )
         if instance:
             body["instance"] = instance
-        body.update(self.extensions)
         return body
 
 

@@ -22,23 +22,29 @@ _LOCKED = "convenor.write_lock"
 WRITE_LOCK_KEY = 7_243_001  # any constant; each service owns its own database
 
 
-def before_commit(session: AsyncSession, key: str, hook: Hook) -> None:
-    """Run ``hook(session)`` once, just before this transaction commits."""
-    hooks: dict[str, Hook] = session.info.setdefault(_HOOKS, {})
-    hooks.setdefault(key, hook)
+def before_commit(session: AsyncSession, key: str, hook: Hook, *, last: bool = False) -> None:
+    """Run ``hook(session)`` once, just before this transaction commits.
+
+    Hooks run in the order they were first registered, except that ``last`` hooks run after
+    every other (a hook that takes the write lock goes last, so the lock is held briefly).
+    """
+    hooks: dict[str, tuple[Hook, bool]] = session.info.setdefault(_HOOKS, {})
+    hooks.setdefault(key, (hook, last))
 
 
 async def commit(session: AsyncSession) -> None:
-    """Run the registered hooks (in registration order), then commit."""
-    hooks: dict[str, Hook] = session.info.get(_HOOKS, {})
+    """Run the registered hooks, then commit."""
+    hooks: dict[str, tuple[Hook, bool]] = session.info.get(_HOOKS, {})
     done: set[str] = set()
     while True:
-        pending = [key for key in hooks if key not in done]
+        pending = [key for key, (_, last) in hooks.items() if key not in done and not last]
+        if not pending:
+            pending = [key for key in hooks if key not in done]
         if not pending:
             break
-        for key in pending:
+        for key in pending[:1]:  # one at a time: a hook may register others
             done.add(key)
-            await hooks[key](session)
+            await hooks[key][0](session)
     try:
         await session.commit()
     finally:
