@@ -118,9 +118,12 @@ def _attendees(data: FeedData, meeting: Meeting) -> list[vCalAddress]:
 
 def _summary(meeting: Meeting, partnership: Partnership | None) -> str:
     name = partnership.name if partnership else "Partnership meeting"
-    if not meeting.title:
-        return name
-    if partnership is None or partnership.name.lower() in meeting.title.lower():
+    if not meeting.title or partnership is None:
+        return meeting.title or name
+    known = {partnership.name.lower(), (partnership.short_name or "").lower()}
+    if meeting.title.lower() in known:
+        return partnership.name  # a series titled with the board's own (short) name
+    if partnership.name.lower() in meeting.title.lower():
         return meeting.title
     return f"{meeting.title} ({partnership.short_name or partnership.name})"
 
@@ -176,8 +179,8 @@ def render(data: FeedData) -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", data.name)
-    calendar.add("x-wr-caldesc", f"Meetings from Convenor: {data.name}")
+    calendar.add("x-wr-calname", f"Convenor: {data.name}")
+    calendar.add("x-wr-caldesc", f"Meetings of {data.name}, from Convenor")
     # Hints for clients that honour them: look again hourly.
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")

@@ -194,7 +194,7 @@ async def _meetings_for(
             if m.id in meeting_ids
             or any(_covers(ms, m.start.date()) for ms in held.get(m.partnership_id, []))
         ]
-    return f"Convenor: {name}", found
+    return name, found
 
 
 async def feed(
