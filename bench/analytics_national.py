@@ -40,288 +40,181 @@ from convenor_shared.transactions import commit
 
 AREAS = 43
 TODAY = date.today()
-THEMES = [
-    "serious_violence",
-    "vawg",
-    "domestic_abuse",
-    "drugs",
-    "asb",
-    "reoffending",
-    "victims",
-    "youth_justice",
-    "exploitation",
-    "road_safety",
-    "mental_health",
-    "other",
-]
+THEMES = ["serious_violence", "vawg", "domestic_abuse", "drugs", "asb", "reoffending", "victims"]
+THEMES += ["youth_justice", "exploitation", "road_safety", "mental_health", "other"]
 BANDS = ["25k_35k", "35k_45k", "45k_55k", "55k_70k", "70k_90k", "90k_120k"]
 TYPES = ["csp", "vawg_board", "domestic_abuse_board", "cdp", "svd_partnership", "sub_group"]
+KINDS = [("local_authority", "lgps"), ("health", "nhs"), ("probation", "civil_service_alpha")]
+KINDS += [("fire_rescue", "fire")]
+Row = tuple[str, str, str, dict[str, Any]]
 
 
-def generate(boards_per_area: int, seed: int = 11) -> list[tuple[str, str, str, dict[str, Any]]]:
-    """(source, entity, id, data) rows: every board meets 4 times a year for three years."""
-    rng = random.Random(seed)
-    rows: list[tuple[str, str, str, dict[str, Any]]] = []
+class Generator:
+    """(source, entity, id, data) rows: every board meets quarterly for the three years to
+    today, with attendance, agendas, decisions, actions; strategies and data requests."""
 
-    def put(entity: str, data: dict[str, Any], source: str = "registry") -> dict[str, Any]:
-        data.setdefault("id", str(uuid.UUID(int=rng.getrandbits(128), version=4)))
-        rows.append((source, entity, data["id"], data))
+    def __init__(self, seed: int = 11) -> None:
+        self.rng = random.Random(seed)
+        self.rows: list[Row] = []
+
+    def put(self, entity: str, source: str = "registry", **data: Any) -> dict[str, Any]:
+        data.setdefault("id", str(uuid.UUID(int=self.rng.getrandbits(128), version=4)))
+        self.rows.append((source, entity, data["id"], data))
         return data
 
-    people_per_area = boards_per_area * 12 // 3
-    orgs_per_area = 3 + boards_per_area // 6
-    for a in range(AREAS):
-        force = put(
-            "area",
-            {
-                "gss_code": f"E23{a:06d}",
-                "name": f"Force {a}",
-                "classification": "police_force_area",
-                "parent_id": None,
-            },
-        )
+    def area(self, a: int, boards: int) -> None:
+        rng, put = self.rng, self.put
+        force = put("area", gss_code=f"E23{a:06d}", name=f"Force {a}",
+                    classification="police_force_area", parent_id=None)  # fmt: skip
         las = [
             put(
                 "area",
-                {
-                    "gss_code": f"E07{a:03d}{k:03d}",
-                    "name": f"LA {a}.{k}",
-                    "classification": "local_authority",
-                    "parent_id": force["id"],
-                },
+                gss_code=f"E07{a:03d}{k:03d}",
+                name=f"LA {a}.{k}",
+                classification="local_authority",
+                parent_id=force["id"],
             )
             for k in range(8)
         ]
-        police = put(
-            "organisation",
-            {
-                "name": f"Police {a}",
-                "classification": "police_force",
-                "pension_scheme": "police",
-                "area_ids": [force["id"]],
-            },
-        )
-        pcc = put(
-            "organisation",
-            {
-                "name": f"OPCC {a}",
-                "classification": "local_policing_body",
-                "pension_scheme": "lgps",
-                "area_ids": [force["id"]],
-            },
-        )
-        kinds = [
-            ("local_authority", "lgps"),
-            ("health", "nhs"),
-            ("probation", "civil_service_alpha"),
-            ("fire_rescue", "fire"),
-        ]
+        police = put("organisation", name=f"Police {a}", classification="police_force",
+                     pension_scheme="police", area_ids=[force["id"]])  # fmt: skip
+        pcc = put("organisation", name=f"OPCC {a}", classification="local_policing_body",
+                  pension_scheme="lgps", area_ids=[force["id"]])  # fmt: skip
         orgs = [police, pcc] + [
             put(
                 "organisation",
-                {
-                    "name": f"Org {a}.{k}",
-                    "classification": kinds[k % 4][0],
-                    "pension_scheme": kinds[k % 4][1],
-                    "area_ids": [rng.choice(las)["id"]],
-                },
+                name=f"Org {a}.{k}",
+                classification=KINDS[k % 4][0],
+                pension_scheme=KINDS[k % 4][1],
+                area_ids=[rng.choice(las)["id"]],
             )
-            for k in range(orgs_per_area)
+            for k in range(3 + boards // 6)
         ]
         people = [
             put(
                 "person",
-                {
-                    "organisation_id": rng.choice(orgs)["id"],
-                    "seniority": rng.randint(1, 5),
-                    "salary_band": rng.choice(BANDS),
-                    "contract_hours": "37",
-                },
+                organisation_id=rng.choice(orgs)["id"],
+                seniority=rng.randint(1, 5),
+                salary_band=rng.choice(BANDS),
+                contract_hours="37",
             )
-            for _ in range(people_per_area)
+            for _ in range(boards * 12 // 3)
         ]
-        boards = []
-        for b in range(boards_per_area):
-            board = put(
-                "partnership",
-                {
-                    "name": f"Board {a}.{b}",
-                    "type": rng.choice(TYPES),
-                    "statutory": rng.random() < 0.4,
-                    "footprint_area_ids": [rng.choice(las)["id"]],
-                    "parent_id": boards[0]["id"] if boards and rng.random() < 0.3 else None,
-                    "themes": rng.sample(THEMES, 2),
-                    "status": "active",
-                    "established_date": f"{rng.randint(2005, 2025)}-04-01",
-                    "last_reviewed_date": None
-                    if rng.random() < 0.3
-                    else f"{rng.randint(2015, 2026)}-06-01",
-                    "meetings_per_year": 4,
-                    "annual_support_cost": str(rng.randint(0, 20000)),
-                },
+        first: dict[str, Any] | None = None
+        for b in range(boards):
+            board = self.board(a, b, las, first)
+            first = first or board
+            self.meetings(board, rng.sample(people, 12), orgs)
+        self.strategies(a, pcc, first)
+        self.requests(pcc, orgs[2:], boards * 2)
+
+    def board(self, a: int, b: int, las: list[Any], first: dict[str, Any] | None) -> dict[str, Any]:
+        rng = self.rng
+        reviewed = None if rng.random() < 0.3 else f"{rng.randint(2015, 2026)}-06-01"
+        board = self.put(
+            "partnership", name=f"Board {a}.{b}", type=rng.choice(TYPES),
+            statutory=rng.random() < 0.4, footprint_area_ids=[rng.choice(las)["id"]],
+            parent_id=first["id"] if first and rng.random() < 0.3 else None,
+            themes=rng.sample(THEMES, 2), status="active",
+            established_date=f"{rng.randint(2005, 2025)}-04-01", last_reviewed_date=reviewed,
+            meetings_per_year=4, annual_support_cost=str(rng.randint(0, 20000)),
+        )  # fmt: skip
+        self.put("review", partnership_id=board["id"], outcome="retain",
+                 review_date=f"{rng.randint(2018, 2026)}-03-01")  # fmt: skip
+        return board
+
+    def meetings(self, board: dict[str, Any], members: list[Any], orgs: list[Any]) -> None:
+        rng, put = self.rng, self.put
+        for person in members:
+            put("membership", partnership_id=board["id"], person_id=person["id"],
+                on_behalf_of_id=person["organisation_id"], role="member",
+                required=rng.random() < 0.2, start_date="2020-01-01", end_date=None)  # fmt: skip
+        # Quarterly for the three years to today, so the trailing year holds four.
+        day = TODAY - timedelta(days=3 * 365 - rng.randrange(60))
+        start = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+        for m in range(12):
+            when = start + timedelta(days=91 * m)
+            if when.date() > TODAY:
+                break
+            meeting = put(
+                "meeting", partnership_id=board["id"], start=when.isoformat(),
+                end=(when + timedelta(hours=2)).isoformat(), prep_minutes=60,
+                mode=rng.choice(["in_person", "online"]), status="held", support_hours="2",
+                purpose=rng.choice(["decision", "delivery", "relational", "horizon_scanning"]),
+                direct_costs="50",
+            )  # fmt: skip
+            statuses = rng.choices(
+                ["present", "apologies", "absent", "deputy"], [80, 10, 5, 5], k=12
             )
-            boards.append(board)
-            members = rng.sample(people, 12)
-            for person in members:
-                put(
-                    "membership",
-                    {
-                        "partnership_id": board["id"],
-                        "person_id": person["id"],
-                        "on_behalf_of_id": person["organisation_id"],
-                        "role": "member",
-                        "required": rng.random() < 0.2,
-                        "start_date": "2020-01-01",
-                        "end_date": None,
-                    },
-                )
-            put(
-                "review",
-                {
-                    "partnership_id": board["id"],
-                    "review_date": f"{rng.randint(2018, 2026)}-03-01",
-                    "outcome": "retain",
-                },
-            )
-            # Quarterly for the three years to today, so the trailing year holds four.
-            first = TODAY - timedelta(days=3 * 365 - rng.randrange(60))
-            start = datetime(first.year, first.month, first.day, 10, tzinfo=UTC)
-            for m in range(12):
-                when = start + timedelta(days=91 * m)
-                if when.date() > TODAY:
-                    break
-                meeting = put(
-                    "meeting",
-                    {
-                        "partnership_id": board["id"],
-                        "start": when.isoformat(),
-                        "end": (when + timedelta(hours=2)).isoformat(),
-                        "prep_minutes": 60,
-                        "mode": rng.choice(["in_person", "online"]),
-                        "status": "held",
-                        "purpose": rng.choice(
-                            ["decision", "delivery", "relational", "horizon_scanning"]
-                        ),
-                        "support_hours": "2",
-                        "direct_costs": "50",
-                    },
-                )
-                statuses = rng.choices(
-                    ["present", "apologies", "absent", "deputy"], [80, 10, 5, 5], k=len(members)
-                )
-                put(
-                    "attendance",
-                    {
-                        "id": meeting["id"],
-                        "meeting_id": meeting["id"],
-                        "records": [
-                            {
-                                "person_id": p["id"],
-                                "status": s,
-                                "deputy_for_id": None,
-                                "on_behalf_of_id": p["organisation_id"],
-                            }
-                            for p, s in zip(members, statuses, strict=True)
-                        ],
-                    },
-                )
-                for position in range(3):
-                    put(
-                        "agenda_item",
-                        {
-                            "meeting_id": meeting["id"],
-                            "position": position,
-                            "item_type": rng.choice(["decision", "discussion", "information"]),
-                            "themes": [rng.choice(THEMES)],
-                            "recurring_key": f"standing-{position}" if position == 0 else None,
-                        },
-                    )
-                for _ in range(rng.randint(0, 2)):
-                    put("decision", {"meeting_id": meeting["id"], "agenda_item_id": None})
-                if rng.random() < 0.7:
-                    due = when.date() + timedelta(days=60)
-                    done = rng.random() < 0.6
-                    put(
-                        "action",
-                        {
-                            "partnership_id": board["id"],
-                            "meeting_id": meeting["id"],
-                            "owner_organisation_id": rng.choice(orgs)["id"],
-                            "due_date": due.isoformat(),
-                            "status": "done" if done else "open",
-                            "completed_date": (
-                                due - timedelta(days=rng.randint(-20, 20))
-                            ).isoformat()
-                            if done
-                            else None,
-                        },
-                    )
-        plan = put(
-            "strategy",
-            {
-                "name": f"Police and Crime Plan {a}",
-                "kind": "police_and_crime_plan",
-                "owner_organisation_id": pcc["id"],
-                "status": "active",
-            },
-        )
-        goals = [put("priority", {"strategy_id": plan["id"], "themes": [t]}) for t in THEMES[:5]]
-        for s in range(boards_per_area // 10):
-            strategy = put(
-                "strategy",
-                {
-                    "name": f"Strategy {a}.{s}",
-                    "kind": "partnership_strategy",
-                    "owner_partnership_id": boards[s]["id"],
-                    "status": "active",
-                },
-            )
+            records = [
+                {"person_id": p["id"], "status": s, "deputy_for_id": None,
+                 "on_behalf_of_id": p["organisation_id"]}
+                for p, s in zip(members, statuses, strict=True)
+            ]  # fmt: skip
+            put("attendance", id=meeting["id"], meeting_id=meeting["id"], records=records)
+            for position in range(3):
+                put("agenda_item", meeting_id=meeting["id"], position=position,
+                    item_type=rng.choice(["decision", "discussion", "information"]),
+                    themes=[rng.choice(THEMES)],
+                    recurring_key="standing" if position == 0 else None)  # fmt: skip
+            for _ in range(rng.randint(0, 2)):
+                put("decision", meeting_id=meeting["id"], agenda_item_id=None)
+            if rng.random() < 0.7:
+                due = when.date() + timedelta(days=60)
+                done = rng.random() < 0.6
+                finished = (due - timedelta(days=rng.randint(-20, 20))).isoformat()
+                put("action", partnership_id=board["id"], meeting_id=meeting["id"],
+                    owner_organisation_id=rng.choice(orgs)["id"], due_date=due.isoformat(),
+                    status="done" if done else "open",
+                    completed_date=finished if done else None)  # fmt: skip
+
+    def strategies(self, a: int, pcc: dict[str, Any], board: dict[str, Any] | None) -> None:
+        rng, put = self.rng, self.put
+        plan = put("strategy", name=f"Police and Crime Plan {a}", kind="police_and_crime_plan",
+                   owner_organisation_id=pcc["id"], status="active")  # fmt: skip
+        goals = [put("priority", strategy_id=plan["id"], themes=[t]) for t in THEMES[:5]]
+        for s in range(5):
+            strategy = put("strategy", name=f"Strategy {a}.{s}", kind="partnership_strategy",
+                           owner_partnership_id=board["id"] if board else None,
+                           status="active")  # fmt: skip
             for _ in range(5):
-                put(
-                    "priority",
-                    {
-                        "strategy_id": strategy["id"],
-                        "themes": [rng.choice(THEMES)],
-                        "aligned_to_ids": [rng.choice(goals)["id"]] if rng.random() < 0.6 else [],
-                    },
-                )
-        for _ in range(boards_per_area * 2):
-            holder = rng.choice(orgs[2:])
-            submitted = datetime.combine(
-                TODAY - timedelta(days=rng.randrange(700)), datetime.min.time(), UTC
-            )
+                aligned = [rng.choice(goals)["id"]] if rng.random() < 0.6 else []
+                put("priority", strategy_id=strategy["id"], themes=[rng.choice(THEMES)],
+                    aligned_to_ids=aligned)  # fmt: skip
+
+    def requests(self, pcc: dict[str, Any], holders: list[Any], count: int) -> None:
+        rng = self.rng
+        for _ in range(count):
+            day = TODAY - timedelta(days=rng.randrange(700))
+            submitted = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
             decided = submitted + timedelta(days=rng.randint(2, 60)) if rng.random() < 0.8 else None
             status = (
                 rng.choice(["approved", "refused", "partially_approved"])
                 if decided
                 else "submitted"
             )
-            request = put(
-                "data_request",
-                {
-                    "requester_organisation_id": pcc["id"],
-                    "holder_organisation_id": holder["id"],
-                    "purpose": "serious_violence_prevention",
-                    "legal_gateways": ["cda-1998-s115"] if rng.random() < 0.8 else [],
-                    "data_categories": ["aggregate"],
-                    "status": status,
-                    "reason_code": "not_held" if status == "refused" else None,
-                    "submitted_at": submitted.isoformat(),
-                    "decided_at": decided.isoformat() if decided else None,
-                    "clarification_rounds": rng.choice([0, 0, 0, 1, 2]),
-                },
-                "gateway",
-            )
+            request = self.put(
+                "data_request", "gateway", requester_organisation_id=pcc["id"],
+                holder_organisation_id=rng.choice(holders)["id"],
+                purpose="serious_violence_prevention", data_categories=["aggregate"],
+                legal_gateways=["cda-1998-s115"] if rng.random() < 0.8 else [], status=status,
+                reason_code="not_held" if status == "refused" else None,
+                submitted_at=submitted.isoformat(), decided_at=decided and decided.isoformat(),
+                clarification_rounds=rng.choice([0, 0, 0, 1, 2]),
+            )  # fmt: skip
             if decided:
-                put(
-                    "request_transition",
-                    {"request_id": request["id"], "to_status": status, "at": decided.isoformat()},
-                    "gateway",
-                )
-    return rows
+                self.put("request_transition", "gateway", request_id=request["id"],
+                         to_status=status, at=decided.isoformat())  # fmt: skip
 
 
-async def fill(url: str, rows: list[tuple[str, str, str, dict[str, Any]]]) -> None:
+def generate(boards_per_area: int) -> list[Row]:
+    generator = Generator()
+    for a in range(AREAS):
+        generator.area(a, boards_per_area)
+    return generator.rows
+
+
+async def fill(url: str, rows: list[Row]) -> None:
     await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url)
     database = Database(url)
     now = datetime.now(UTC)
