@@ -13,10 +13,13 @@ from convenor_gateway.evidence.merkle import (
     ProofError,
     check_consistency,
     check_inclusion,
+    consistency_path,
     consistency_proof,
+    inclusion_path,
     inclusion_proof,
     leaf_hash,
     node_hash,
+    nodes_needed,
     root_hash,
     verify_consistency,
     verify_inclusion,
@@ -285,6 +288,48 @@ class TestGeneratedTrees:
         first = data.draw(st.integers(0, size))
         assert grown.root() == MerkleTree(leaves).root() == naive_root(leaves)
         assert grown.consistency_proof(first) == MerkleTree(leaves).consistency_proof(first)
+
+
+class TestStoredTrees:
+    """What the gateway does with a table of nodes: grow it from a saved frontier, then prove
+    from the stored nodes alone, reading only the few each proof needs."""
+
+    @settings(max_examples=60, deadline=None)
+    @given(size=sizes, data=st.data())
+    def test_nodes_stored_while_growing_from_saved_frontiers_give_the_same_proofs(
+        self, size: int, data: st.DataObject
+    ) -> None:
+        leaves = synthetic(size)
+        stops = sorted(data.draw(st.sets(st.integers(0, size), max_size=4)) | {size})
+        stored: dict[tuple[int, int], bytes] = {(0, i): leaf for i, leaf in enumerate(leaves)}
+        tree, done = CompactTree(), 0
+        for stop in stops:
+            tree = CompactTree.resume(tree.size, tree.frontier)  # as if from the last checkpoint
+            for leaf in leaves[done:stop]:
+                stored.update(((lv, ix), h) for lv, ix, h in tree.append_nodes(leaf))
+            done = stop
+        full = MerkleTree(leaves)
+        assert tree.root() == full.root()
+
+        def node(level: int, index: int) -> bytes:
+            return stored[(level, index)]
+
+        index = data.draw(st.integers(0, size - 1))
+        first = data.draw(st.integers(0, size))
+        assert inclusion_path(node, index, size) == full.inclusion_proof(index)
+        assert consistency_path(node, first, size) == full.consistency_proof(first)
+
+    def test_a_proof_reads_logarithmically_many_nodes(self) -> None:
+        size = 1_000_003
+        for index in (0, 1, 77_777, size // 2, size - 1):
+            needed = nodes_needed(lambda node, i=index: inclusion_path(node, i, size))
+            assert len(needed) <= 2 * size.bit_length()
+        needed = nodes_needed(lambda node: consistency_path(node, 123_457, size))
+        assert len(needed) <= 2 * size.bit_length()
+
+    def test_a_frontier_of_the_wrong_length_is_refused(self) -> None:
+        with pytest.raises(ProofError):
+            CompactTree.resume(5, [bytes(32)])
 
 
 class TestMalformedInput:

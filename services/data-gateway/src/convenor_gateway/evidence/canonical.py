@@ -164,14 +164,17 @@ class _Checked:
 
 
 def row_fields(row: Any) -> tuple[int, dict[str, Any] | bytes, str, str]:
-    """``(index, entry, leaf_hash, chain_hash)`` of a mapping or an object with those attributes.
+    """``(index, entry, leaf_hash, chain_hash)`` of a mapping, an object with those attributes, or
+    a 4-tuple of them in that order.
 
     ``entry`` is a JSON object, or the canonical bytes it was stored as. Raises ``ValueError``
     naming the field that is missing or of the wrong type. A reader that cannot parse a row
     passes the exception in its place, and it is raised here.
     """
     values: tuple[Any, ...]
-    if type(row) is dict:  # the common case first: this runs once per row of the log
+    if type(row) is tuple and len(row) == 4:  # the database's rows: this runs once per row
+        values = row
+    elif type(row) is dict:  # an export's rows
         values = (row.get("index"), row.get("entry"), row.get("leaf_hash"), row.get("chain_hash"))
     elif isinstance(row, Exception):
         raise ValueError(str(row))

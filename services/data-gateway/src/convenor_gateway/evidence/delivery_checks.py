@@ -177,6 +177,11 @@ class DeliveryChecker:
         self._rows = 0
         self._stopped = False
 
+    @property
+    def refused(self) -> bool:
+        """Whether a problem has been found already (the delivery will be refused)."""
+        return bool(self._problems or self._unlisted)
+
     def feed(self, data: bytes) -> bool:
         """Check the records completed by ``data``; ``False`` once reading should stop."""
         if not self._stopped:

@@ -37,10 +37,10 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from convenor_gateway.evidence.canonical import canonical_bytes, entry_leaf_hash, record_hash
-from convenor_gateway.evidence.merkle import MerkleTree, ProofError, check_inclusion
+from convenor_gateway.evidence.merkle import ProofError, check_inclusion
 from convenor_gateway.evidence.signed_note import (
     NoteError,
     parse_checkpoint,
@@ -79,12 +79,19 @@ class _Invalid(Exception):
     pass
 
 
+class InclusionProofs(Protocol):
+    """Whatever gives audit paths: a :class:`~convenor_gateway.evidence.merkle.MerkleTree`, or the
+    gateway's stored tree with the proofs it needs fetched beforehand."""
+
+    def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]: ...
+
+
 def build_bundle(
     request: Mapping[str, Any],
     transitions: Sequence[Mapping[str, Any]],
     delivery_hash: str | None,
     entries: Sequence[tuple[int, Mapping[str, Any], str]],
-    tree: MerkleTree,
+    tree: InclusionProofs,
     checkpoint_note: str,
     verifier_keys: Sequence[str],
 ) -> dict[str, Any]:

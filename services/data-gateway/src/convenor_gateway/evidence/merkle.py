@@ -8,6 +8,9 @@ power of two below ``n`` (RFC 9162 §2.1.1). Two builders:
   log streaming past, which is all an offline verifier of a long export needs;
 - :class:`MerkleTree` keeps every complete subtree (``O(n)``, built once or appended to): inclusion
   (§2.1.3.1) and consistency (§2.1.4.1) proofs for any earlier tree size in ``O(log n)`` hashes.
+- :func:`inclusion_path`, :func:`consistency_path` and :func:`root_from` compute the same over any
+  store of complete subtrees given as a ``node(level, index)`` getter (the gateway keeps them in
+  a table), and :func:`nodes_needed` says which nodes a computation reads.
 
 Verification follows the algorithms of §2.1.3.2 and §2.1.4.2. ``check_*`` raise
 :class:`ProofError` saying what is wrong; ``verify_*`` return ``False`` instead. Neither lets
@@ -18,7 +21,7 @@ that are not 32 bytes) escape as anything else.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -80,6 +83,37 @@ class CompactTree:
         """The root hash of the leaves appended so far (``EMPTY_ROOT`` for none)."""
         return _fold(self._stack) if self._stack else EMPTY_ROOT
 
+    @property
+    def frontier(self) -> tuple[bytes, ...]:
+        """The complete subtrees of the right edge, largest first: with the size, the state."""
+        return tuple(self._stack)
+
+    @classmethod
+    def resume(cls, size: int, frontier: Sequence[bytes]) -> CompactTree:
+        """The tree of ``size`` leaves whose :attr:`frontier` was ``frontier``."""
+        size = _check_size(size, "tree size")
+        if len(frontier) != size.bit_count():
+            raise ProofError(f"a tree of {size} leaves has {size.bit_count()} frontier hashes")
+        tree = cls()
+        tree._size = size
+        tree._stack = [_check_hash(h, "frontier hash") for h in frontier]
+        return tree
+
+    def append_nodes(self, leaf: bytes) -> list[tuple[int, int, bytes]]:
+        """Add the next leaf hash; return the complete subtrees of two or more leaves it
+        completes, as ``(level, index, hash)`` (see :data:`NodeGetter`), for storing."""
+        position = self._size
+        node, size, stack, level = leaf, position, self._stack, 0
+        completed = []
+        while size & 1:
+            node = node_hash(stack.pop(), node)
+            size >>= 1
+            level += 1
+            completed.append((level, position >> level, node))
+        stack.append(node)
+        self._size += 1
+        return completed
+
 
 def root_hash(leaves: Iterable[bytes]) -> bytes:
     """The RFC 9162 root (MTH) of a sequence of leaf hashes, in one pass."""
@@ -126,49 +160,19 @@ class MerkleTree:
 
     def root(self, size: int | None = None) -> bytes:
         """The root hash of the first ``size`` leaves (all of them by default)."""
-        size = self._size_or_all(size)
-        return self._subtree(0, size) if size else EMPTY_ROOT
+        return root_from(self.node, self._size_or_all(size))
 
     def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
         """The audit path of leaf ``index`` in the tree of the first ``size`` leaves."""
-        size = self._size_or_all(size)
-        if not 0 <= index < size:
-            raise ProofError(f"leaf index {index} is outside a tree of {size} leaves")
-        path: list[bytes] = []
-        start, end = 0, size
-        while end - start > 1:
-            mid = start + _split(end - start)
-            if index < mid:
-                path.append(self._subtree(mid, end))
-                end = mid
-            else:
-                path.append(self._subtree(start, mid))
-                start = mid
-        path.reverse()  # the RFC lists the sibling nearest the leaf first
-        return path
+        return inclusion_path(self.node, index, self._size_or_all(size))
 
     def consistency_proof(self, first: int, second: int | None = None) -> list[bytes]:
         """The proof that the tree of ``first`` leaves is a prefix of the one of ``second``."""
-        second = self._size_or_all(second)
-        if not 0 <= first <= second:
-            raise ProofError(f"no consistency proof from size {first} to size {second}")
-        if first in (0, second):
-            return []
-        proof: list[bytes] = []
-        start, end = 0, second
-        whole = True  # the RFC's b: is the old tree the very subtree we are in?
-        while first != end:
-            mid = start + _split(end - start)
-            if first <= mid:
-                proof.append(self._subtree(mid, end))
-                end = mid
-            else:
-                proof.append(self._subtree(start, mid))
-                start, whole = mid, False
-        if not whole:
-            proof.append(self._subtree(start, end))
-        proof.reverse()
-        return proof
+        return consistency_path(self.node, first, self._size_or_all(second))
+
+    def node(self, level: int, index: int) -> bytes:
+        """The complete subtree over leaves ``[index * 2**level, (index + 1) * 2**level)``."""
+        return self._levels[level][index]
 
     def _size_or_all(self, size: int | None) -> int:
         if size is None:
@@ -177,15 +181,83 @@ class MerkleTree:
             raise ProofError(f"tree size {size} is outside 0..{self.size}")
         return size
 
-    def _subtree(self, start: int, end: int) -> bytes:
-        # Every subtree the RFC recursion visits starts at a multiple of a power of two at least
-        # its size, so greedily taking the largest complete block always lands on cached nodes.
-        blocks: list[bytes] = []
-        while start < end:
-            height = (end - start).bit_length() - 1
-            blocks.append(self._levels[height][start >> height])
-            start += 1 << height
-        return _fold(blocks)
+
+# Proofs over any store of complete subtrees. ``node(level, index)`` returns the hash of the
+# complete subtree over leaves [index * 2**level, (index + 1) * 2**level); a database-backed log
+# passes a getter over its stored nodes (first recording which ones a proof needs, then fetching
+# them at once: see :func:`nodes_needed`).
+NodeGetter = Callable[[int, int], bytes]
+
+
+def subtree_hash(node: NodeGetter, start: int, end: int) -> bytes:
+    """The hash of leaves ``[start, end)``: a subtree the RFC 9162 recursion visits."""
+    # Every subtree the RFC recursion visits starts at a multiple of a power of two at least
+    # its size, so greedily taking the largest complete block always lands on stored nodes.
+    blocks: list[bytes] = []
+    while start < end:
+        height = (end - start).bit_length() - 1
+        blocks.append(node(height, start >> height))
+        start += 1 << height
+    return _fold(blocks)
+
+
+def root_from(node: NodeGetter, size: int) -> bytes:
+    """The root hash of the first ``size`` leaves."""
+    return subtree_hash(node, 0, size) if size else EMPTY_ROOT
+
+
+def inclusion_path(node: NodeGetter, index: int, size: int) -> list[bytes]:
+    """The audit path of leaf ``index`` in the tree of ``size`` leaves (RFC 9162 §2.1.3.1)."""
+    if not 0 <= index < size:
+        raise ProofError(f"leaf index {index} is outside a tree of {size} leaves")
+    path: list[bytes] = []
+    start, end = 0, size
+    while end - start > 1:
+        mid = start + _split(end - start)
+        if index < mid:
+            path.append(subtree_hash(node, mid, end))
+            end = mid
+        else:
+            path.append(subtree_hash(node, start, mid))
+            start = mid
+    path.reverse()  # the RFC lists the sibling nearest the leaf first
+    return path
+
+
+def consistency_path(node: NodeGetter, first: int, second: int) -> list[bytes]:
+    """The proof that the tree of ``first`` leaves prefixes that of ``second`` (§2.1.4.1)."""
+    if not 0 <= first <= second:
+        raise ProofError(f"no consistency proof from size {first} to size {second}")
+    if first in (0, second):
+        return []
+    proof: list[bytes] = []
+    start, end = 0, second
+    whole = True  # the RFC's b: is the old tree the very subtree we are in?
+    while first != end:
+        mid = start + _split(end - start)
+        if first <= mid:
+            proof.append(subtree_hash(node, mid, end))
+            end = mid
+        else:
+            proof.append(subtree_hash(node, start, mid))
+            start, whole = mid, False
+    if not whole:
+        proof.append(subtree_hash(node, start, end))
+    proof.reverse()
+    return proof
+
+
+def nodes_needed(compute: Callable[[NodeGetter], object]) -> set[tuple[int, int]]:
+    """The ``(level, index)`` of every stored node ``compute(node)`` reads: run it once with a
+    recording getter, fetch those nodes in one query, then run it again with the real ones."""
+    needed: set[tuple[int, int]] = set()
+
+    def record(level: int, index: int) -> bytes:
+        needed.add((level, index))
+        return bytes(HASH_SIZE)
+
+    compute(record)
+    return needed
 
 
 def inclusion_proof(leaves: Sequence[bytes], index: int, size: int | None = None) -> list[bytes]:
