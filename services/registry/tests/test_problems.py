@@ -67,6 +67,20 @@ class TestClientMistakes:
     async def test_a_wrong_method_is_405(self, admin: Api):
         assert_problem(await admin.put("/v1/partnerships", json={}), 405)
 
+    async def test_a_405_lists_every_method_of_the_path(self, admin: Api):
+        p = await partnership(admin)
+        response = await admin.client.request(
+            "OPTIONS", f"/v1/partnerships/{p['id']}", headers=admin.headers()
+        )
+        assert_problem(response, 405)
+        assert response.headers["allow"] == "DELETE, GET, PATCH"
+
+    async def test_a_feed_cursor_too_large_for_a_bigint_is_422_not_500(self, admin: Api):
+        # Found by schemathesis: 20 digits overflowed the database integer.
+        assert_problem(
+            await admin.get("/v1/changes", params={"after": "77948045598659002361"}), 422
+        )
+
     async def test_a_duplicate_gss_code_is_409(self, admin: Api):
         body = {
             "gss_code": "E23000004",

@@ -155,6 +155,19 @@ def create_service_app(
     return app
 
 
+def _document_page_limit(schema: dict[str, Any], maximum: int) -> None:
+    """List pages refuse a ``limit`` over the configured maximum; say so in the schema."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("name") != "limit" or parameter.get("in") != "query":
+                    continue
+                variants = parameter.get("schema", {}).get("anyOf") or [parameter.get("schema", {})]
+                for variant in variants:
+                    if variant.get("type") == "integer" and "maximum" not in variant:
+                        variant["maximum"] = maximum
+
+
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "RFC 9457 problem details",
@@ -182,6 +195,7 @@ def _openapi(app: FastAPI, spec: ServiceSpec) -> dict[str, Any]:
     )
     components = schema.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    _document_page_limit(schema, app.state.settings.max_page_limit)
     for operations in schema.get("paths", {}).values():
         operation = operations.get("post")
         if operation is None:

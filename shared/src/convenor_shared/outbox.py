@@ -122,7 +122,10 @@ class ChangeFeed:
         @router.get("/v1/changes", operation_id="changes_list", dependencies=[require(scope)])
         async def list_changes(
             session: SessionDep,
-            after: Annotated[str | None, Query(max_length=20, pattern=r"^\d*$")] = None,
+            after: Annotated[
+                str | None,
+                Query(pattern=r"^\d{0,18}$", description="A cursor from this feed"),
+            ] = None,
             limit: Annotated[int, Query(ge=1, le=1000)] = 500,
         ) -> ChangePage:
             """Changes in commit order after the cursor ``after``."""

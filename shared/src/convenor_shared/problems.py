@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -286,7 +287,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             problem = NotFound("No such path.")
         elif exc.status_code == 405:
-            problem = MethodNotAllowed(headers=exc.headers)
+            problem = MethodNotAllowed(headers={"Allow": allowed_methods(request)})
         elif exc.status_code == 413:
             problem = PayloadTooLarge(str(exc.detail))
         elif exc.status_code == 415:
@@ -334,6 +335,28 @@ def install_problem_handlers(app: FastAPI) -> None:
             f"<h1>{html.escape(cls.title)} ({cls.status})</h1><p>{html.escape(text)}</p>"
         )
         return HTMLResponse(page)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the requested path supports, for a 405's ``Allow`` header.
+
+    Routing stops at the first route whose path matches, which knows only its own method, so
+    the whole set is read off the OpenAPI paths (templates turned into patterns, once).
+    """
+    app = request.app
+    patterns: list[tuple[re.Pattern[str], frozenset[str]]] | None = getattr(
+        app.state, "allow_patterns", None
+    )
+    if patterns is None:
+        patterns = []
+        for template, operations in app.openapi().get("paths", {}).items():
+            regex = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+            methods = frozenset(m.upper() for m in operations if m != "parameters")
+            patterns.append((re.compile(f"^{regex}$"), methods))
+        app.state.allow_patterns = patterns
+    path = request.url.path
+    allowed = set().union(*(methods for pattern, methods in patterns if pattern.match(path)))
+    return ", ".join(sorted(allowed))
 
 
 def problem_types() -> Mapping[str, type[Problem]]:
