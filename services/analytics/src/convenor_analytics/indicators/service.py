@@ -20,6 +20,7 @@ from convenor_analytics.indicators.schemas import (
     IndicatorValue,
 )
 from convenor_analytics.landscape import scope as scopes
+from convenor_analytics.landscape.build import collector_paused
 from convenor_analytics.landscape.scope import Scope
 from convenor_analytics.landscape.service import LandscapeCache
 from convenor_analytics.parameters import Parameters, describe
@@ -125,7 +126,8 @@ def as_json(ctx: Context, chosen: Indicator, scope: Scope) -> bytes:
 
 def recompute(ctx: Context, scope: Scope) -> dict[str, bytes]:
     """Every indicator for a scope (what a full recompute does after a sync)."""
-    return {i.id: as_json(ctx, i, scope) for i in CATALOGUE}
+    with collector_paused():
+        return {i.id: as_json(ctx, i, scope) for i in CATALOGUE}
 
 
 async def warm(database: Database, cache: LandscapeCache, today: date) -> None:

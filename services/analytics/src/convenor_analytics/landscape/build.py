@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
+
+import orjson
 
 from convenor_analytics.landscape import fields as f
 from convenor_analytics.landscape.model import (
@@ -29,25 +33,45 @@ from convenor_analytics.landscape.model import (
 )
 from convenor_analytics.parameters import Parameters
 
-Row = tuple[str, str, dict[str, Any]]
+Row = tuple[str, str, Any]
 
 
 def build(rows: Iterable[Row], parameters: Parameters, generation: int = 0) -> Landscape:
-    """Every row becomes a typed entity; entities of kinds analytics does not use are skipped."""
-    land = Landscape(generation=generation)
-    later: dict[str, list[tuple[str, dict[str, Any]]]] = {"membership": [], "attendance": []}
-    for entity, entity_id, data in rows:
-        if entity in later:  # these need people and organisations first
-            later[entity].append((entity_id, data))
-            continue
-        reader = READERS.get(entity)
-        if reader is not None:
-            reader(land, entity_id, data, parameters)
-    for entity_id, data in later["membership"]:
-        _membership(land, entity_id, data)
-    for entity_id, data in later["attendance"]:
-        _attendance(land, entity_id, data)
-    return land
+    """Every row becomes a typed entity; entities of kinds analytics does not use are skipped.
+    ``data`` may still be JSON text: it is parsed here, one record at a time."""
+    with collector_paused():
+        land = Landscape(generation=generation)
+        later: dict[str, list[tuple[str, Any]]] = {"membership": [], "attendance": []}
+        for entity, entity_id, data in rows:
+            if entity in later:  # these need people and organisations first
+                later[entity].append((entity_id, data))
+                continue
+            reader = READERS.get(entity)
+            if reader is not None:
+                reader(land, entity_id, _decode(data), parameters)
+        for entity_id, data in later["membership"]:
+            _membership(land, entity_id, _decode(data))
+        for entity_id, data in later["attendance"]:
+            _attendance(land, entity_id, _decode(data))
+        return land
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    # Building makes hundreds of thousands of objects and no reference cycles: the cyclic
+    # collector would only rescan them again and again, which grows faster than the input.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _decode(data: Any) -> dict[str, Any]:
+    value = orjson.loads(data) if isinstance(data, str | bytes) else data
+    return value if isinstance(value, dict) else {}
 
 
 def _area(land: Landscape, i: str, d: dict[str, Any], p: Parameters) -> None:
