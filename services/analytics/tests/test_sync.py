@@ -110,6 +110,22 @@ class TestScheduleAndRecompute:
             assert status["last_run"]["trigger"] == "schedule"
             assert status_of(status, "registry")["items_applied"] == len(fake.registry.items)
 
+    async def test_after_a_failure_the_schedule_tries_again_soon(self, fresh: str):
+        fake = FakeServices()
+        fake.registry.fault = "down"
+        overrides = {"sync_interval_seconds": 3600, "sync_retry_seconds": 0.05}
+        async with running(fresh, fake, **overrides) as service:
+            landscapes.build(service.world)
+            await asyncio.sleep(0.1)
+            fake.registry.fault = None
+            for _ in range(100):
+                status = (await service.get("/v1/sync/status")).json()
+                if status_of(status, "registry")["items_applied"]:
+                    break
+                await asyncio.sleep(0.05)
+            assert status_of(status, "registry")["last_error"] is None
+            assert status_of(status, "registry")["items_applied"] == len(fake.registry.items)
+
     async def test_a_sync_that_changed_something_recomputes_the_national_indicators(
         self, fresh: str
     ):

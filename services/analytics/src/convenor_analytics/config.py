@@ -43,6 +43,7 @@ class AnalyticsSettings(ServiceSettings):
     sync_scopes: str = "registry:read gateway:audit"
     # 0 turns the background sync off (the tests do); POST /v1/sync still works.
     sync_interval_seconds: float = Field(default=300.0, ge=0)
+    sync_retry_seconds: float = Field(default=15.0, gt=0)
     sync_page_size: int = Field(default=500, ge=1, le=1000)
     # A run stops after this many pages and resumes at the next one, so one run stays short.
     sync_max_pages: int = Field(default=200, ge=1)

@@ -19,15 +19,21 @@ async def start(app: FastAPI) -> None:
     if interval <= 0:
         return
 
+    retry: float = min(interval, app.state.settings.sync_retry_seconds)
+
     async def loop() -> None:
         while True:
+            pause = interval
             try:
                 await sync_service.run(app.state.syncer, "schedule")
             except sync_service.SyncFailed as failed:
+                # At start-up the other services may not be up yet: try again soon.
                 log.warning("scheduled sync failed: %s", failed.problem.detail)
+                pause = retry
             except Exception:  # the schedule must outlive any one bad run
                 log.exception("scheduled sync crashed")
-            await asyncio.sleep(interval)
+                pause = retry
+            await asyncio.sleep(pause)
 
     setattr(app.state, TASK, asyncio.create_task(loop(), name="analytics-sync"))
 
