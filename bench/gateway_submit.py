@@ -108,7 +108,7 @@ def create_plain_gateway() -> FastAPI:
     async def plain_append(session: AsyncSession) -> None:
         pending = session.info.pop("gateway.audit", [])
         if pending:
-            rows = [{"entry": json.dumps(entry), "at": at} for entry, at in pending]
+            rows = [{"entry": json.dumps(item.entry), "at": item.at} for item in pending]
             await session.execute(insert, rows)
 
     audit_service._append = plain_append  # type: ignore[assignment]
@@ -218,8 +218,7 @@ async def chain_report(url: str) -> Any:
 
     database = Database(url)
     try:
-        async with database.session() as session:
-            return await audit_service.check_chain(session)
+        return await audit_service.check_chain(database)
     finally:
         await database.dispose()
 

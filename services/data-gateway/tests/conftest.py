@@ -6,6 +6,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,7 +14,10 @@ import pytest
 from fastapi import FastAPI
 
 from convenor_gateway.app import MIGRATIONS, create_app
+from convenor_gateway.audit import checkpoints
+from convenor_gateway.audit import repository as audit_repository
 from convenor_gateway.config import GatewaySettings
+from convenor_gateway.evidence.key_ring import new_kek_entry
 from convenor_shared import migrations, testing
 
 ISSUER = "http://registry.test"
@@ -138,8 +142,16 @@ def resolver() -> FakeResolver:
     return FakeResolver()
 
 
+KEK = new_kek_entry("test-kek-1")
+
+
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> GatewaySettings:
+def key_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("gateway-keys")
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, key_dir: Path) -> GatewaySettings:
     return GatewaySettings(
         database_url=database_url,
         registry_url=ISSUER,
@@ -150,6 +162,13 @@ def settings(database_url: str) -> GatewaySettings:
         rate_limit_per_minute=0,
         webhook_delivery_interval_seconds=0,
         webhook_backoff_base_seconds=30,
+        key_encryption_key=KEK,
+        signing_key_dir=str(key_dir),
+        checkpoint_origin="convenor-gateway/test",
+        checkpoint_interval_seconds=0,
+        retention_interval_seconds=0,
+        max_delivery_bytes=8 * 1024 * 1024,
+        delivery_chunk_bytes=4096,
         log_level="WARNING",
         log_json=False,
     )
@@ -166,3 +185,18 @@ def app(settings: GatewaySettings, registry: FakeRegistry, resolver: FakeResolve
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with testing.running(app) as http:
         yield http
+
+
+@pytest.fixture
+def checkpoint(app: FastAPI, client: httpx.AsyncClient) -> Any:
+    """Sign checkpoints now (the background checkpointer is off in tests); the latest size."""
+
+    async def make() -> int:
+        rt = app.state.runtime
+        await checkpoints.catch_up(rt.database, rt.signing_keys, max_entries=100_000)
+        async with rt.database.session() as session:
+            latest = await audit_repository.latest_checkpoint(session)
+        assert latest is not None
+        return int(latest.tree_size)
+
+    return make

@@ -51,6 +51,11 @@ class Api:
             url, headers=self.headers(kwargs.pop("headers", None)), **kwargs
         )
 
+    async def put(self, url: str, **kwargs: Any) -> httpx.Response:
+        return await self.client.put(
+            url, headers=self.headers(kwargs.pop("headers", None)), **kwargs
+        )
+
     async def created(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
         response = await self.post(url, json=body)
         assert response.status_code == 201, response.text
@@ -138,3 +143,38 @@ def health_request(holder: Api, **overrides: Any) -> dict[str, Any]:
         "retention_days": 180,
     }
     return body | overrides
+
+
+async def approved_request(requester: Api, holder: Api, **overrides: Any) -> dict[str, Any]:
+    """An aggregate ASB request from ``requester``, submitted and approved by ``holder``."""
+    created = await requester.created("/v1/requests", asb_request(holder, submit=True, **overrides))
+    response = await holder.move(created["id"], "approved")
+    assert response.status_code == 200, response.text
+    return created
+
+
+def ward_csv(marker: str, rows: int = 3) -> bytes:
+    """An approvable aggregate return; ``marker`` makes its bytes findable anywhere."""
+    lines = ["ward_code,month,asb_incidents"]
+    lines += [f"{marker}{n:03d},2025-{1 + n % 12:02d},{10 + n}" for n in range(rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+async def deliver(
+    holder: Api, request_id: str, body: bytes, media: str = "text/csv"
+) -> httpx.Response:
+    return await holder.put(
+        f"/v1/requests/{request_id}/delivery", content=body, headers={"Content-Type": media}
+    )
+
+
+async def download(api: Api, request_id: str, purpose: str | None) -> httpx.Response:
+    headers = {} if purpose is None else {"Data-Purpose": purpose}
+    return await api.get(f"/v1/requests/{request_id}/delivery", headers=headers)
+
+
+async def audit_events(request_id: str, api: Api) -> list[dict[str, Any]]:
+    """The request's audit entries, as an administrator reads them."""
+    response = await api.get("/v1/audit/entries", params={"request_id": request_id, "limit": 1000})
+    assert response.status_code == 200, response.text
+    return [item["entry"] for item in response.json()["items"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from convenor_gateway.config import GatewaySettings
+from convenor_gateway.evidence.key_ring import new_kek_entry
 
 CLEAN = (
     "GATEWAY_ISSUER_URL",
@@ -43,6 +44,8 @@ class TestSettings:
         problems = GatewaySettings(_env_file=None, environment="production").production_problems()
         text = " ".join(problems)
         assert "SQLite" in text and "https" in text and "bootstrap" in text
+        assert "GATEWAY_KEY_ENCRYPTION_KEY" in text and "GATEWAY_SIGNING_KEY" in text
+        assert "GATEWAY_CHECKPOINT_ORIGIN" in text
         good = GatewaySettings(
             _env_file=None,
             environment="production",
@@ -50,5 +53,8 @@ class TestSettings:
             registry_url="https://registry.example",
             client_id="convenor-gateway",
             client_secret="a-long-and-random-secret-from-the-vault",
+            key_encryption_key=new_kek_entry("kek-2026"),
+            signing_key="/run/secrets/gateway-checkpoint.pem",
+            checkpoint_origin="convenor-gateway/thames-valley",
         )
         assert good.production_problems() == []

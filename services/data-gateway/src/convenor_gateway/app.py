@@ -10,8 +10,9 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from convenor_gateway import __version__
+from convenor_gateway import __version__, keys
 from convenor_gateway.agreements.router import router as agreements_router
+from convenor_gateway.audit import checkpoints
 from convenor_gateway.audit.router import router as audit_router
 from convenor_gateway.catalogue import service as catalogue_service
 from convenor_gateway.catalogue.headers import CatalogueVersionHeader
@@ -20,6 +21,9 @@ from convenor_gateway.changes import feed
 from convenor_gateway.checks.router import router as checks_router
 from convenor_gateway.config import GatewaySettings, get_settings
 from convenor_gateway.data_requests.router import router as requests_router
+from convenor_gateway.deliveries import tasks as delivery_tasks
+from convenor_gateway.deliveries.router import PATH as DELIVERY_PATH
+from convenor_gateway.deliveries.router import router as deliveries_router
 from convenor_gateway.directory import Directory
 from convenor_gateway.models import IdempotencyKey
 from convenor_gateway.runtime import Runtime
@@ -36,7 +40,12 @@ request names the requester's statutory function, its purpose, the legal gateway
 lawful basis; `POST /v1/gateway-check` says before anyone asks whether the sharing is lawful
 and what is still missing. Requests move through a state machine driven by the two parties;
 every event and every read of a request is appended to a hash-chained audit log in the same
-transaction. Partners can register webhooks to hear of requests addressed to them.
+transaction. The holder delivers the approved dataset (`PUT /v1/requests/{id}/delivery`): it is
+checked against the approval and encrypted at rest under the request's own key; the requester
+downloads it stating the purpose (`Data-Purpose`), until its retention ends and its key is
+destroyed. The audit log is an RFC 9162 Merkle tree with signed checkpoints and proofs
+(`/v1/audit/...`), and each request has an evidence bundle that verifies offline. Partners can
+register webhooks to hear of requests addressed to them.
 
 Errors are RFC 9457 problem details. Every creating POST needs an `Idempotency-Key`.
 `/v1/changes` is the change feed (scope `gateway:audit`).
@@ -47,7 +56,8 @@ TAGS = [
     {"name": "gateway check", "description": "Is this sharing lawful, and what is missing?"},
     {"name": "requests", "description": "Data requests and their state machine"},
     {"name": "agreements", "description": "Information sharing agreements"},
-    {"name": "audit", "description": "The hash-chained audit log"},
+    {"name": "deliveries", "description": "Encrypted, purpose-bound delivery of datasets"},
+    {"name": "audit", "description": "The audit log: a signed, verifiable Merkle tree"},
     {"name": "webhooks", "description": "Notifications to partners' endpoints"},
     {"name": "transparency", "description": "Published figures, small numbers suppressed"},
 ]
@@ -75,22 +85,44 @@ def create_app(
             ttl=settings.organisation_cache_seconds,
             max_bytes=settings.max_registry_response_bytes,
         )
-        app.state.runtime = Runtime(catalogue, directory, settings)
+        database = app.state.database
+        signing_keys = keys.SigningKeys.from_settings(settings)
+        app.state.runtime = Runtime(
+            catalogue, directory, settings, database, keys.key_ring(settings), signing_keys
+        )
         app.state.catalogue = catalogue
         app.state.directory = directory
         app.state.resolver = resolver or addresses.system_resolver
-        app.state.webhook_task = None
+        tasks: list[asyncio.Task[None]] = []
         if settings.webhook_delivery_interval_seconds > 0:
-            app.state.webhook_task = asyncio.create_task(
-                delivery.run_forever(
-                    app.state.database, app.state.http, app.state.resolver, settings
+            tasks.append(
+                asyncio.create_task(
+                    delivery.run_forever(database, app.state.http, app.state.resolver, settings)
                 )
             )
+        if settings.checkpoint_interval_seconds > 0:
+            tasks.append(
+                asyncio.create_task(
+                    checkpoints.run_forever(
+                        database,
+                        signing_keys,
+                        interval=settings.checkpoint_interval_seconds,
+                        max_entries=settings.checkpoint_max_entries,
+                    )
+                )
+            )
+        if settings.retention_interval_seconds > 0:
+            tasks.append(
+                asyncio.create_task(
+                    delivery_tasks.run_forever(database, settings.retention_interval_seconds)
+                )
+            )
+        app.state.background_tasks = tasks
 
     async def stop(app: FastAPI) -> None:
-        task: asyncio.Task[None] | None = app.state.webhook_task
-        if task is not None:
+        for task in app.state.background_tasks:
             task.cancel()
+        for task in app.state.background_tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
@@ -103,6 +135,7 @@ def create_app(
             catalogue_router,
             checks_router,
             requests_router,
+            deliveries_router,
             agreements_router,
             audit_router,
             webhooks_router,
@@ -115,6 +148,8 @@ def create_app(
         # Reading a request is a consultation the audit log records: reads write, in a
         # transaction like any other request.
         autocommit_reads=False,
+        # A delivery is a dataset: its own (configured) body limit; it is streamed, never held.
+        large_bodies={DELIVERY_PATH: settings.max_delivery_bytes},
         on_startup=[start],
         on_shutdown=[stop],
         tags=TAGS,

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from convenor_shared.settings import ServiceSettings
 
 WEAK_SECRET_LENGTH = 24
+DEVELOPMENT_ORIGIN = "convenor-gateway/development"
 
 
 class GatewaySettings(ServiceSettings):
@@ -48,6 +49,23 @@ class GatewaySettings(ServiceSettings):
     webhook_backoff_cap_seconds: float = Field(default=3600.0, gt=0)
     webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     webhook_batch_size: int = Field(default=50, ge=1, le=1000)
+    # Key-encryption keys for delivered datasets: "<id>:<base64 32 bytes>" (or a bare base64
+    # key, or "kms:<reference>"), comma-separated, the newest (the one that wraps) first.
+    # Unset in development: one is generated into key_encryption_key_file.
+    key_encryption_key: SecretStr | None = None
+    key_encryption_key_file: str = "var/gateway-kek"
+    # Ed25519 keys that sign audit checkpoints: PEM files in signing_key_dir, the newest signs
+    # unless signing_key names one; every key in the directory verifies.
+    signing_key: str | None = None
+    signing_key_dir: str = "var/gateway-keys"
+    checkpoint_origin: str = Field(
+        default=DEVELOPMENT_ORIGIN, min_length=1, max_length=200, pattern=r"^[^\s+]+$"
+    )
+    checkpoint_interval_seconds: float = Field(default=10.0, ge=0)  # 0: no background task
+    checkpoint_max_entries: int = Field(default=100_000, ge=1)  # per checkpoint made
+    retention_interval_seconds: float = Field(default=3600.0, ge=0)  # 0: no background task
+    max_delivery_bytes: int = Field(default=512 * 1024 * 1024, ge=1024)
+    delivery_chunk_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
 
     @model_validator(mode="after")
     def issuer_defaults_to_registry(self) -> GatewaySettings:
@@ -73,6 +91,18 @@ class GatewaySettings(ServiceSettings):
         for name, url in (("GATEWAY_REGISTRY_URL", self.registry_url), ("issuer", self.issuer_url)):
             if not url.startswith("https://"):
                 problems.append(f"{name} must be an https URL")
+        if self.key_encryption_key is None:
+            problems.append(
+                "GATEWAY_KEY_ENCRYPTION_KEY must be set: a generated key-encryption key is for "
+                "development"
+            )
+        if not self.signing_key:
+            problems.append(
+                "GATEWAY_SIGNING_KEY must name the PEM file of the checkpoint signing key: a "
+                "generated key is for development"
+            )
+        if self.checkpoint_origin == DEVELOPMENT_ORIGIN:
+            problems.append("GATEWAY_CHECKPOINT_ORIGIN must name the deployment's log")
         return problems
 
 

@@ -1,8 +1,8 @@
-"""Hashes of the audit log, shared by writers and verifiers.
+"""Hashes of the audit log, shared by writers and verifiers (the rules themselves live in
+:mod:`convenor_gateway.evidence.canonical`, which an offline verifier uses alone).
 
-* ``leaf_hash = SHA-256(0x00 || JCS(entry))``: RFC 9162's leaf hash of the entry's RFC 8785
-  canonical JSON, so a Merkle tree (signed tree heads, inclusion and consistency proofs) can be
-  built over the same leaves later without touching the table.
+* ``canonical`` is the entry's RFC 8785 bytes; they are stored as they are and never rebuilt.
+* ``leaf_hash = SHA-256(0x00 || canonical)``: RFC 9162's leaf hash, so the log is a Merkle tree.
 * ``chain_hash = SHA-256(previous chain_hash || leaf_hash)``, starting from 32 zero bytes: any
   edit to an entry, or to a hash, breaks the chain at that entry.
 * Free text (a justification, a reason) never enters the log: only a salted hash of it. The
@@ -12,23 +12,18 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
-import rfc8785
+from convenor_gateway.evidence.canonical import (
+    GENESIS_CHAIN_HASH,
+    canonical_bytes,
+    chain_step,
+    record_hash,
+)
+from convenor_gateway.evidence.merkle import leaf_hash
 
-GENESIS = bytes(32)
+GENESIS = GENESIS_CHAIN_HASH
 
-
-def canonical(entry: dict[str, Any]) -> bytes:
-    return rfc8785.dumps(entry)
-
-
-def leaf_hash(entry: dict[str, Any]) -> bytes:
-    return hashlib.sha256(b"\x00" + canonical(entry)).digest()
-
-
-def chain_hash(previous: bytes, leaf: bytes) -> bytes:
-    return hashlib.sha256(previous + leaf).digest()
+__all__ = ["GENESIS", "canonical_bytes", "chain_step", "leaf_hash", "record_hash", "text_digest"]
 
 
 def text_digest(salt_hex: str, text: str) -> str:

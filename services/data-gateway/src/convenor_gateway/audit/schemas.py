@@ -27,3 +27,32 @@ class ChainReport(BaseModel):
     checked: int
     first_bad_index: int | None = None
     reason: str | None = None
+
+
+class CheckpointRead(BaseModel):
+    origin: str
+    tree_size: int
+    root_hash: str = Field(description="hex RFC 9162 root of the first tree_size leaves")
+    timestamp: datetime
+    note: str = Field(description="The C2SP signed note (what text/plain returns)")
+
+
+class InclusionProofRead(BaseModel):
+    leaf_index: int
+    tree_size: int
+    leaf_hash: str
+    audit_path: list[str] = Field(description="hex, the sibling nearest the leaf first")
+
+
+class ConsistencyProofRead(BaseModel):
+    first: int
+    second: int
+    proof: list[str]
+
+
+class VerifyRead(BaseModel):
+    ok: bool
+    checked: int = Field(description="Entries read")
+    first_bad_index: int | None = Field(description="The first entry that does not verify")
+    reason: str
+    tree_size: int | None = Field(description="The size of the checkpoint verified against")

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from convenor_gateway.data_requests import decision_record
+from convenor_gateway.data_requests import decision_record, evidence
 from convenor_gateway.data_requests import service as requests_service
 from convenor_gateway.data_requests.schemas import (
     RequestCreate,
@@ -130,3 +130,29 @@ async def get_decision_record(
             decision_record.markdown(record), media_type=f"{MARKDOWN}; charset=utf-8"
         )
     return JSONResponse(record)
+
+
+@router.get(
+    "/{request_id}/evidence",
+    operation_id="request_evidence_get",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The evidence bundle: RFC 8785 canonical JSON, verifiable offline",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
+async def get_evidence(
+    request_id: uuid.UUID, session: SessionDep, caller: Partner, rt: RuntimeDep
+) -> Response:
+    """The request (its free text as salted hashes), its moves, the delivered payload's hash,
+    its audit entries with inclusion proofs, the signed checkpoint they lead to and its key:
+    check it offline with ``convenor-gateway evidence verify``. 409 with ``Retry-After`` until
+    the request's latest events are in a checkpoint. Each read is logged as a consultation."""
+    content = await evidence.bundle(session, rt, caller, request_id)
+    return Response(
+        content,
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="evidence-{request_id}.json"'},
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -230,6 +231,7 @@ async def update(
         at=now,
         recipients=transitions.informed(request, actor),
         details={"fields": sorted(changed)},
+        records_request=True,
     )
     return request
 
@@ -344,6 +346,14 @@ async def transition(
     return request
 
 
-async def deliver(session: AsyncSession, request: DataRequest, actor: Actor) -> None:
+async def deliver(
+    session: AsyncSession,
+    request: DataRequest,
+    actor: Actor,
+    at: datetime | None = None,
+    audit_details: dict[str, Any] | None = None,
+) -> None:
     """Mark an approved request delivered (called by the delivery upload, not by a client)."""
-    await transitions.move(session, request, "delivered", actor, utcnow())
+    await transitions.move(
+        session, request, "delivered", actor, at or utcnow(), audit_details=audit_details
+    )

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from convenor_gateway import changes
+from convenor_gateway.audit import records
 from convenor_gateway.audit import service as audit_service
 from convenor_gateway.audit.service import Actor
 from convenor_gateway.models import DataRequest, RequestTransition
@@ -152,9 +153,11 @@ async def move(
     reason_code: str | None = None,
     reason: str | None = None,
     approved_items: list[str] | None = None,
+    audit_details: dict[str, Any] | None = None,
 ) -> RequestTransition:
     """Move ``request`` to ``to`` (the state machine must allow it; who may is the caller's
-    business) and record the move everywhere it must be recorded."""
+    business) and record the move everywhere it must be recorded. ``audit_details`` adds
+    facts to the move's audit entry (a delivery's payload hash)."""
     if to not in MOVES[request.status]:
         raise IllegalTransition(f"A {request.status} request cannot become {to}.")
     from_status = request.status
@@ -175,6 +178,7 @@ async def move(
         reason_code=reason_code,
         reason=reason,
         approved_items=approved_items,
+        audit_details=audit_details,
     )
 
 
@@ -188,6 +192,7 @@ async def _record(
     reason_code: str | None = None,
     reason: str | None = None,
     approved_items: list[str] | None = None,
+    audit_details: dict[str, Any] | None = None,
 ) -> RequestTransition:
     to = request.status
     transition = RequestTransition(
@@ -217,6 +222,12 @@ async def _record(
         at=at,
         recipients=informed(request, actor),
         text=reason,
-        details={"transition": {"from": from_status, "to": to}, "reason_code": reason_code},
+        details={
+            "transition": {"from": from_status, "to": to},
+            "reason_code": reason_code,
+            "transition_hash": records.transition_hash(transition, request.audit_salt),
+            **(audit_details or {}),
+        },
+        records_request=True,
     )
     return transition
