@@ -154,6 +154,8 @@ def identifier(value: Any) -> uuid.UUID | None:
 
 def as_uuid(raw: str) -> uuid.UUID | None:
     """The UUID a reference cell holds, or None if it holds a name."""
+    if len(raw) != 36 or raw[8] != "-":  # a name: skip the costly parse (most cells)
+        return None
     try:
         return uuid.UUID(raw)
     except ValueError:

@@ -170,7 +170,7 @@ ATTENDANCE = SheetSpec(
 )
 ACTIONS = SheetSpec(
     "actions",
-    "partnership + title",
+    "partnership + meeting (if any) + title",
     (
         ID,
         _c("partnership", "ref", "Id or name", True),

@@ -10,6 +10,7 @@ and "Knowsley Counsil" match, "Knowsley Council" and "Sefton Council" do not).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 import uuid
@@ -22,7 +23,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from convenor_registry.models import (
     Action,
-    Attendance,
     Meeting,
     Membership,
     Organisation,
@@ -37,6 +37,7 @@ NEAR_MATCH = 0.88
 _PUNCTUATION = re.compile(r"[^\w\s]")
 
 
+@functools.lru_cache(maxsize=65_536)
 def normalise(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
@@ -53,10 +54,12 @@ class Named:
 
     by_name: dict[str, list[uuid.UUID]] = field(default_factory=lambda: defaultdict(list))
     names: dict[uuid.UUID, str] = field(default_factory=dict)
+    keys: dict[uuid.UUID, str] = field(default_factory=dict)
 
     def add(self, record_id: uuid.UUID, name: str) -> None:
         self.names[record_id] = name
-        self.by_name[normalise(name)].append(record_id)
+        self.keys[record_id] = normalise(name)
+        self.by_name[self.keys[record_id]].append(record_id)
 
     def find(self, name: str) -> uuid.UUID | None:
         found = self.by_name.get(normalise(name), [])
@@ -65,7 +68,7 @@ class Named:
         return found[0] if found else None
 
     def unique(self, record_id: uuid.UUID) -> bool:
-        return len(self.by_name.get(normalise(self.names.get(record_id, "")), [])) == 1
+        return len(self.by_name.get(self.keys.get(record_id, ""), [])) == 1
 
     def label(self, record_id: uuid.UUID | None) -> str | None:
         """What an export writes for a reference: the name if unique, else the id."""
@@ -102,10 +105,11 @@ class Index:
     partnerships: dict[uuid.UUID, Partnership]
     organisation_areas: dict[uuid.UUID, list[uuid.UUID]]
     footprints: dict[uuid.UUID, list[uuid.UUID]]
-    memberships: dict[uuid.UUID, Membership] = field(default_factory=dict)
-    meetings: dict[uuid.UUID, Meeting] = field(default_factory=dict)
-    actions: dict[uuid.UUID, Action] = field(default_factory=dict)
-    attendance: dict[uuid.UUID, list[Attendance]] = field(default_factory=dict)
+    # Memberships, meetings, actions and registers as plain rows (see repository).
+    memberships: dict[uuid.UUID, Any] = field(default_factory=dict)
+    meetings: dict[uuid.UUID, Any] = field(default_factory=dict)
+    actions: dict[uuid.UUID, Any] = field(default_factory=dict)
+    attendance: dict[uuid.UUID, list[Any]] = field(default_factory=dict)
     organisation_names: Named = field(default_factory=Named)
     person_names: Named = field(default_factory=Named)
     partnership_names: Named = field(default_factory=Named)
@@ -132,18 +136,18 @@ class Index:
         self.partnership_names.add(record_id, name)
         self.keys[("partnership", normalise(name), type)] = record_id
 
-    def add_membership(self, membership: Membership) -> None:
+    def add_membership(self, membership: Any) -> None:
         member = membership.person_id or membership.organisation_id
         self.memberships[membership.id] = membership
         self.keys.setdefault(("membership", membership.partnership_id, member), membership.id)
 
-    def add_meeting(self, meeting: Meeting) -> None:
+    def add_meeting(self, meeting: Any) -> None:
         self.meetings[meeting.id] = meeting
         self.keys.setdefault(("meeting", meeting.partnership_id, meeting.start), meeting.id)
 
-    def add_action(self, action: Action) -> None:
+    def add_action(self, action: Any) -> None:
         self.actions[action.id] = action
-        key = ("action", action.partnership_id, normalise(action.title))
+        key = ("action", action.partnership_id, action.meeting_id, normalise(action.title))
         self.keys.setdefault(key, action.id)
 
     def meeting_at(self, partnership_id: uuid.UUID, start: datetime) -> uuid.UUID | None:
@@ -158,12 +162,12 @@ class Index:
     ) -> None:
         """Memberships, meetings, actions and registers of the partnerships an upload touches."""
         scope, named = sorted(partnership_ids), sorted(ids)
-        for membership in await repository.of_partnerships(session, Membership, scope, named):
-            self.add_membership(membership)
-        for meeting in await repository.of_partnerships(session, Meeting, scope, named):
-            self.add_meeting(meeting)
-        for action in await repository.of_partnerships(session, Action, scope, named):
-            self.add_action(action)
+        for row in await repository.rows_of_partnerships(session, Membership, scope, named):
+            self.add_membership(row)
+        for row in await repository.rows_of_partnerships(session, Meeting, scope, named):
+            self.add_meeting(row)
+        for row in await repository.rows_of_partnerships(session, Action, scope, named):
+            self.add_action(row)
         wanted = sorted(meeting_ids | set(self.meetings))
         self.attendance = await repository.attendance(session, wanted)
 

@@ -67,29 +67,36 @@ class SheetDiff:
     removed: list[Entry] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How a sheet's columns were laid out in the upload: worked out once per sheet."""
+
+    present: frozenset[str]
+    readers: tuple[tuple[int, str, Callable[[Any], Any]], ...]
+    required: tuple[str, ...]
+
+
 class Row:
     """One row being planned: its typed cells, and whether anything in it failed."""
 
-    def __init__(self, plan: Plan, spec: SheetSpec, number: int, cells: dict[str, Any]) -> None:
+    def __init__(
+        self, plan: Plan, spec: SheetSpec, number: int, cells: list[Any], layout: Layout
+    ) -> None:
         self.plan, self.spec, self.number = plan, spec, number
-        self.present = set(cells)
+        self.present = layout.present
         self.values: dict[str, Any] = {}
         self.bad = False
         self.failed: set[str | None] = set()  # columns already reported
         self.skip = False  # depends on a row that failed
-        unreadable: set[str] = set()
-        for name, raw in cells.items():
-            column = spec.column(name)
-            assert column is not None
+        for position, name, read in layout.readers:
             try:
-                self.values[name] = READERS[column.kind](raw)
+                self.values[name] = read(cells[position])
             except CellError as exc:
-                unreadable.add(name)
                 self.error(name, str(exc))
-        for column in spec.columns:
-            value = self.values.get(column.name)
-            if column.required and (value is None or value == []) and column.name not in unreadable:
-                self.error(column.name, "is required")
+        for name in layout.required:
+            value = self.values.get(name)
+            if (value is None or value == []) and name not in self.failed:
+                self.error(name, "is required")
 
     def __getitem__(self, name: str) -> Any:
         return self.values.get(name)
@@ -151,11 +158,17 @@ class Plan:
         if missing:
             return []
         self.diff.setdefault(spec.name, SheetDiff())
-        positions = [(i, name) for i, name in enumerate(table.header) if name and spec.column(name)]
-        return [
-            Row(self, spec, number, {name: values[i] for i, name in positions})
-            for number, values in table.rows
-        ]
+        readers = []
+        for position, name in enumerate(table.header):
+            column = spec.column(name) if name else None
+            if column is not None:
+                readers.append((position, name, READERS[column.kind]))
+        layout = Layout(
+            present=frozenset(name for _, name, _ in readers),
+            readers=tuple(readers),
+            required=tuple(c.name for c in spec.columns if c.required),
+        )
+        return [Row(self, spec, number, values, layout) for number, values in table.rows]
 
     # References
 

@@ -16,7 +16,6 @@ from pydantic import ValidationError
 from convenor_registry.actions.schemas import ActionCreate
 from convenor_registry.meetings.schemas import AttendanceRecord, MeetingCreate
 from convenor_registry.memberships.schemas import MembershipCreate
-from convenor_registry.models import Action, Meeting, Membership
 from convenor_registry.spreadsheets.index import normalise
 from convenor_registry.spreadsheets.plan import SKIP, Entry, Op, Plan, Row
 
@@ -58,16 +57,16 @@ ACTION_COLUMNS = {
 }
 
 
-def membership_values(membership: Membership) -> dict[str, Any]:
+def membership_values(membership: Any) -> dict[str, Any]:
     values = {f: getattr(membership, f) for f in MEMBERSHIP_COLUMNS.values()}
     return values | {"deputy_ids": [uuid.UUID(d) for d in membership.deputy_ids or []]}
 
 
-def meeting_values(meeting: Meeting) -> dict[str, Any]:
+def meeting_values(meeting: Any) -> dict[str, Any]:
     return {f: getattr(meeting, f) for f in MEETING_COLUMNS.values()}
 
 
-def action_values(action: Action) -> dict[str, Any]:
+def action_values(action: Any) -> dict[str, Any]:
     return {f: getattr(action, f) for f in ACTION_COLUMNS.values()}
 
 
@@ -329,7 +328,7 @@ def actions(plan: Plan, rows: list[Row]) -> None:
             row.error("meeting_id", "is a meeting of another partnership")
         title = row["title"]
         if existing is None and row["id"] is None and title:
-            match = index.keys.get(("action", partnership, normalise(title)))
+            match = index.keys.get(("action", partnership, meeting, normalise(title)))
             if match is not None and not plan.duplicate_of(row, match):
                 existing = index.actions.get(match)
         _moved(row, existing, partnership)
@@ -352,4 +351,5 @@ def actions(plan: Plan, rows: list[Row]) -> None:
             extra={"partnership_id": partnership, "meeting_id": meeting},
         )
         if values is not None and existing is None:
-            index.keys[("action", partnership, normalise(values["title"]))] = record_id
+            key = ("action", partnership, meeting, normalise(values["title"]))
+            index.keys[key] = record_id

@@ -23,7 +23,7 @@ from convenor_registry.models import (
 )
 
 CHUNK = 500  # keeps IN lists inside SQLite's bound-parameter limit
-M = TypeVar("M", Organisation, Person, Partnership, Membership, Meeting, Action)
+M = TypeVar("M", Organisation, Person, Partnership)
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -56,30 +56,34 @@ async def links(
     return found
 
 
-async def of_partnerships(
+async def rows_of_partnerships(
     session: AsyncSession,
-    model: type[M],
+    model: type[Membership] | type[Meeting] | type[Action],
     partnership_ids: Sequence[uuid.UUID],
     ids: Sequence[uuid.UUID] = (),
-) -> list[M]:
-    """Live memberships, meetings or actions of these partnerships, or with these ids."""
-    found: dict[uuid.UUID, M] = {}
-    column = getattr(model, "partnership_id")  # noqa: B009 (not every M has it, for mypy)
-    for values, test in ((partnership_ids, column.in_), (ids, model.id.in_)):
+) -> list[Any]:
+    """Live memberships, meetings or actions of these partnerships, or with these ids, as plain
+    rows (read by attribute like the records): loading hundreds of thousands of ORM objects
+    costs several times more, and only the few that change are needed as records."""
+    table: Any = model.__table__
+    found: dict[uuid.UUID, Any] = {}
+    for values, column in ((partnership_ids, table.c.partnership_id), (ids, table.c.id)):
         for part in _chunks(list(values)):
-            query = select(model).where(model.deleted_at.is_(None), test(part))
-            for row in (await session.execute(query)).scalars():
+            query = select(table).where(table.c.deleted_at.is_(None), column.in_(part))
+            for row in (await session.execute(query)).all():
                 found[row.id] = row
     return sorted(found.values(), key=lambda r: r.id)
 
 
 async def attendance(
     session: AsyncSession, meeting_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[Attendance]]:
-    found: dict[uuid.UUID, list[Attendance]] = {}
+) -> dict[uuid.UUID, list[Any]]:
+    """Registers of these meetings, as plain rows."""
+    table: Any = Attendance.__table__
+    found: dict[uuid.UUID, list[Any]] = {}
     for part in _chunks(list(meeting_ids)):
-        query = select(Attendance).where(Attendance.meeting_id.in_(part)).order_by(Attendance.id)
-        for row in (await session.execute(query)).scalars():
+        query = select(table).where(table.c.meeting_id.in_(part)).order_by(table.c.id)
+        for row in (await session.execute(query)).all():
             found.setdefault(row.meeting_id, []).append(row)
     return found
 
