@@ -167,6 +167,22 @@ class TestDataSharing:
 
 
 class TestCostIndicators:
+    async def test_a_new_board_is_compared_with_the_board_it_most_resembles(
+        self, analytics: Analytics, testshire
+    ):
+        board = analytics.world.partnership(
+            "Handshire New Violence Panel", [testshire.district], themes=["serious_violence"],
+            established_date="2025-02-01",
+        )  # fmt: skip
+        for person in testshire.people[:3]:
+            analytics.world.membership(board, person)
+        assert (await analytics.sync()).status_code == 200
+        c11 = await area(analytics, testshire, "C11")
+        [row] = c11["breakdowns"]["new_boards"]
+        assert row["key"] == board["id"] and row["members"] == 3
+        assert row["best_match"] in (testshire.a["id"], testshire.b["id"])
+        assert 0 < float(row["cost_as_agenda_item"]) < float(row["expected_annual_cost"])
+
     async def test_non_decision_meetings_cost_what_the_talking_shop_cost(
         self, analytics: Analytics, testshire
     ):

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
+
 from convenor_analytics.costs.ledger import ZERO, scheme_of
 from convenor_analytics.costs.rates import Rates
 from convenor_analytics.duplication import service as duplication_service
+from convenor_analytics.duplication.overlap import Overlaps
 from convenor_analytics.indicators.context import Context
 from convenor_analytics.indicators.result import Answer, Row
 from convenor_analytics.landscape.scope import Scope
@@ -31,6 +34,26 @@ def _frequency(ctx: Context, scope: Scope, pid: str) -> int:
     return ctx.land.partnerships[pid].meetings_per_year or held or 4
 
 
+def _best_existing(found: Overlaps, new: set[str]) -> dict[str, tuple[str, float]]:
+    """For each new board, the existing board with the highest D5 score (one pass)."""
+    names = found.partnerships
+    is_new = np.array([name in new for name in names], dtype=bool)
+    if not len(found) or not is_new.any():
+        return {}
+    boards = np.concatenate([found.i, found.j])
+    others = np.concatenate([found.j, found.i])
+    scores = np.concatenate([found.score, found.score])
+    keep = is_new[boards] & ~is_new[others] & (scores > 0)
+    boards, others, scores = boards[keep], others[keep], scores[keep]
+    order = np.lexsort((others, -scores, boards))  # by board, best score first
+    firsts = np.unique(boards[order], return_index=True)[1]
+    chosen = order[firsts]
+    return {
+        names[int(b)]: (names[int(o)], float(v))
+        for b, o, v in zip(boards[chosen], others[chosen], scores[chosen], strict=True)
+    }
+
+
 def c11(ctx: Context, scope: Scope) -> Answer:
     p = ctx.parameters
     divisor = 60 * p.working_hours_per_year
@@ -39,7 +62,8 @@ def c11(ctx: Context, scope: Scope) -> Answer:
         for pid in scope.partnership_ids
         if scope.window.holds(ctx.land.partnerships[pid].established_date)
     )
-    analysis = duplication_service.analyse(ctx, scope, "membership")
+    found = duplication_service.analyse(ctx, scope, "membership").overlaps
+    matches = _best_existing(found, set(new))
     rows = []
     for pid in new:
         board = ctx.land.partnerships[pid]
@@ -47,21 +71,15 @@ def c11(ctx: Context, scope: Scope) -> Answer:
         minutes = p.default_meeting_minutes + p.prep_minutes_default
         expected = annual * minutes * _frequency(ctx, scope, pid) / divisor
         expected += board.annual_support_cost or ZERO
-        matches = [
-            x
-            for x in analysis.involving(pid, len(analysis.overlaps))
-            if (x.b if x.a == pid else x.a) not in new
-        ]
-        best = max(matches, key=lambda x: x.score, default=None)
         extra: dict[str, object] = {"members": members, "expected_annual_cost": expected}
-        if best is not None:
-            other = best.b if best.a == pid else best.a
+        if pid in matches:
+            other, score = matches[pid]
             host, _ = _annual_members(ctx, scope, other)
             item = host * p.agenda_item_minutes * _frequency(ctx, scope, other) / divisor
             extra |= {
                 "best_match": other,
                 "best_match_name": ctx.land.partnerships[other].name,
-                "best_match_score": best.score,
+                "best_match_score": score,
                 "cost_as_agenda_item": item,
                 "difference": expected - item,
             }
