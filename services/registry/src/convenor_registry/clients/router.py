@@ -8,6 +8,7 @@ from convenor_registry.clients import service as clients_service
 from convenor_registry.clients.schemas import ClientCreate, ClientCreated, ClientRead
 from convenor_registry.deps import Writer, api_router
 from convenor_registry.organisations import service as organisations_service
+from convenor_shared.problems import Forbidden
 from convenor_shared.routing import SessionDep
 
 router = api_router("/v1/organisations/{organisation_id}/clients", "clients")
@@ -20,9 +21,7 @@ async def list_clients(
     """The organisation's API clients (never their secrets)."""
     organisation = await organisations_service.get(session, organisation_id)
     if not caller.is_admin and caller.organisation_id != organisation.id:
-        raise organisations_service.OrganisationNotFound(
-            f"No organisation with id {organisation_id}."
-        )
+        raise Forbidden("Only an organisation (or an administrator) may list its clients.")
     rows = await clients_service.list_for(session, organisation.id)
     return [ClientRead.model_validate(row) for row in rows]
 
