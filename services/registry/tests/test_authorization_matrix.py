@@ -32,7 +32,7 @@ ALL_SCOPES = [
 # Bodies that pass validation, so a refusal can only come from authorization.
 BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/areas"): {
-        "gss_code": "E99999999",
+        "gss_code": "E98765432",
         "name": "Test area",
         "classification": "other",
     },
