@@ -12,6 +12,7 @@ from sqlalchemy import exc as sa_exc
 
 from convenor_shared.concurrency import check_if_match, etag_of
 from convenor_shared.db import new_id
+from convenor_shared.jwks import RemoteRevocations
 from convenor_shared.limits import RateLimitMiddleware
 from convenor_shared.observability import Metrics, RequestContextMiddleware
 from convenor_shared.pagination import PageParams, decode_cursor, encode_cursor
@@ -134,3 +135,32 @@ class TestTracing:
         client_span = next(s for s in spans if s.name == "GET inner")
         assert server_inner.parent.span_id == client_span.context.span_id
         assert uuid.UUID(int=spans[0].context.trace_id)
+
+
+class TestRevocations:
+    def caller(self, client_id: str) -> object:
+        class C:
+            pass
+
+        caller = C()
+        caller.client_id = client_id  # type: ignore[attr-defined]
+        return caller
+
+    async def test_a_revoked_client_is_seen_after_the_next_refresh(self):
+        revoked: list[dict[str, str]] = []
+        state = {"up": True, "status": 200}
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            if not state["up"]:
+                raise httpx.ConnectError("down")
+            return httpx.Response(state["status"], json={"revoked": revoked})
+
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            check = RemoteRevocations("http://issuer/oauth/revocations", client, ttl_seconds=0)
+            assert await check(self.caller("a")) is False
+            revoked.append({"client_id": "a"})
+            assert await check(self.caller("a")) is True
+            state["up"] = False  # outage: the last list known still applies
+            assert await check(self.caller("a")) is True
+            state.update(up=True, status=404)  # an issuer without a list: checks off
+            assert await check(self.caller("a")) is False

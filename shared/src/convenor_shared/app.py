@@ -25,7 +25,7 @@ from convenor_shared import health
 from convenor_shared.auth import TokenVerifier
 from convenor_shared.db import Database
 from convenor_shared.idempotency import IdempotencyKeyMixin, openapi_parameter
-from convenor_shared.jwks import KeySource, RemoteJWKS
+from convenor_shared.jwks import KeySource, RemoteJWKS, RemoteRevocations
 from convenor_shared.limits import BodyLimitMiddleware, RateLimitMiddleware
 from convenor_shared.migrations import head_revision
 from convenor_shared.observability import Metrics, RequestContextMiddleware, configure_logging
@@ -96,11 +96,16 @@ def create_service_app(
             app.state.database = database
             app.state.http = http
             app.state.migration_head = head_revision(spec.migrations)
-            keys = (
-                spec.key_source(app)
-                if spec.key_source is not None
-                else RemoteJWKS(settings.resolved_jwks_url(), http)
-            )
+            if spec.key_source is not None:  # the issuer checks its own tokens
+                keys: KeySource = spec.key_source(app)
+            else:
+                keys = RemoteJWKS(settings.resolved_jwks_url(), http)
+                if settings.revocation_check_seconds > 0:
+                    app.state.is_revoked = RemoteRevocations(
+                        settings.resolved_revocations_url(),
+                        http,
+                        ttl_seconds=settings.revocation_check_seconds,
+                    )
             app.state.verifier = TokenVerifier(
                 issuer=settings.issuer_url,
                 audience=settings.audience,

@@ -9,6 +9,7 @@ The registry verifies its own tokens with a :class:`StaticKeys` source instead.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -20,6 +21,7 @@ from joserfc.jwk import KeySet
 from convenor_shared.problems import BadGateway, ServiceUnavailable
 
 MAX_JWKS_BYTES = 256 * 1024
+log = logging.getLogger("convenor.auth")
 
 
 class KeySource(Protocol):
@@ -98,3 +100,52 @@ class RemoteJWKS:
         except (ValueError, JoseError, TypeError, KeyError) as exc:
             raise BadGateway("The token issuer's JWKS is malformed.") from exc
         return keyset
+
+
+class RemoteRevocations:
+    """Revoked clients as the issuer publishes them, checked by services other than the issuer.
+
+    Tokens are verified offline against the JWKS, so without this a revoked client's token
+    would work until it expired. The list is refetched every ``ttl_seconds``; while the issuer
+    cannot be reached the last list known is used (tokens are short-lived, so a stale list
+    errs for minutes, not days). An issuer that publishes no list (an external OIDC provider
+    answering 404) turns the check off.
+    """
+
+    def __init__(self, url: str, client: httpx.AsyncClient, *, ttl_seconds: float = 30.0) -> None:
+        self.url = url
+        self._client = client
+        self._ttl = ttl_seconds
+        self._revoked: frozenset[str] = frozenset()
+        self._fetched_at: float | None = None
+        self._supported = True
+        self._lock = asyncio.Lock()
+
+    async def __call__(self, caller: Any) -> bool:
+        if not self._supported:
+            return False
+        now = time.monotonic()
+        if self._fetched_at is None or now - self._fetched_at >= self._ttl:
+            async with self._lock:
+                if self._fetched_at is None or time.monotonic() - self._fetched_at >= self._ttl:
+                    await self._refresh()
+        return self._supported and str(caller.client_id) in self._revoked
+
+    async def _refresh(self) -> None:
+        self._fetched_at = time.monotonic()
+        try:
+            response = await self._client.get(self.url, headers={"Accept": "application/json"})
+        except httpx.HTTPError:
+            log.warning("could not fetch the issuer's revocations; using the last list known")
+            return
+        if response.status_code == 404:
+            self._supported = False
+            log.warning("the issuer publishes no revocation list; revocation checks are off")
+            return
+        try:
+            if response.status_code != 200 or len(response.content) > MAX_JWKS_BYTES:
+                raise ValueError(f"status {response.status_code}")
+            items = response.json()["revoked"]
+            self._revoked = frozenset(str(item["client_id"]) for item in items)
+        except (ValueError, KeyError, TypeError):
+            log.warning("the issuer's revocation list is malformed; using the last list known")

@@ -26,6 +26,8 @@ class ServiceSettings(BaseSettings):
     database_timeout_seconds: float = Field(default=5.0, gt=0)
     issuer_url: str = "http://127.0.0.1:8001"
     jwks_url: str | None = None  # defaults to <issuer>/oauth/jwks.json
+    revocations_url: str | None = None  # defaults to <issuer>/oauth/revocations
+    revocation_check_seconds: float = Field(default=30.0, ge=0)  # 0: no check
     token_algorithms: list[str] = ["Ed25519", "EdDSA", "ES256"]
     token_leeway_seconds: int = Field(default=30, ge=0, le=300)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
@@ -50,6 +52,9 @@ class ServiceSettings(BaseSettings):
 
     def resolved_jwks_url(self) -> str:
         return self.jwks_url or self.issuer_url.rstrip("/") + "/oauth/jwks.json"
+
+    def resolved_revocations_url(self) -> str:
+        return self.revocations_url or self.issuer_url.rstrip("/") + "/oauth/revocations"
 
     def production_problems(self) -> list[str]:
         """What production mode refuses; subclasses extend the list."""

@@ -125,6 +125,7 @@ class LocalIssuer:
         self.issuer = issuer
         self.key = OKPKey.generate_key("Ed25519")
         self.key.ensure_kid()
+        self.revoked: set[str] = set()
 
     def jwks(self) -> dict[str, Any]:
         public: dict[str, Any] = dict(self.key.as_dict(private=False))
@@ -173,6 +174,8 @@ class LocalIssuer:
         """Answer a JWKS request, or None for anything else."""
         if str(request.url) == self.issuer + "/oauth/jwks.json":
             return httpx.Response(200, json=self.jwks())
+        if str(request.url) == self.issuer + "/oauth/revocations":
+            return httpx.Response(200, json={"revoked": [{"client_id": c} for c in self.revoked]})
         return None
 
     def transport(self) -> httpx.MockTransport:

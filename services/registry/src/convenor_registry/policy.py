@@ -26,6 +26,7 @@ POLICY: Policy = {
     ("GET", "/metrics"): public("scrape from inside the deployment only"),
     ("POST", "/oauth/token"): public("client authentication instead of a bearer token"),
     ("GET", "/oauth/jwks.json"): public(),
+    ("GET", "/oauth/revocations"): public("client ids are not secrets"),
     ("GET", "/.well-known/oauth-authorization-server"): public(),
     ("GET", "/v1/changes"): READ,
     ("GET", "/v1/history"): READ,

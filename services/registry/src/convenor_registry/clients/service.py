@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime, timedelta
 
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -102,6 +103,17 @@ async def is_revoked(session: AsyncSession, client_id: str) -> bool:
         select(ApiClient.revoked_at).where(ApiClient.client_id == client_id)
     )
     return revoked_at is not None
+
+
+async def revoked_since(session: AsyncSession, seconds: float) -> list[tuple[str, datetime]]:
+    """Client ids revoked within the last ``seconds``, with when."""
+    since = utcnow() - timedelta(seconds=seconds)
+    rows = await session.execute(
+        select(ApiClient.client_id, ApiClient.revoked_at)
+        .where(ApiClient.revoked_at.is_not(None), ApiClient.revoked_at >= since)
+        .order_by(ApiClient.revoked_at)
+    )
+    return [(client_id, revoked_at) for client_id, revoked_at in rows]
 
 
 async def ensure_bootstrap(session: AsyncSession, client_id: str, secret: str) -> None:

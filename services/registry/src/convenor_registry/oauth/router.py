@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from convenor_registry.clients import service as clients_service
 from convenor_registry.oauth import service as oauth_service
 from convenor_registry.oauth.keys import SIGNING_ALG
 from convenor_registry.oauth.service import OAuthError, TokenRequest
@@ -101,6 +102,19 @@ async def jwks(request: Request) -> JSONResponse:
     return JSONResponse(
         request.app.state.signing_keys.public_jwks(),
         headers={"Cache-Control": "public, max-age=300"},
+    )
+
+
+@router.get("/oauth/revocations", operation_id="oauth_revocations")
+async def revocations(request: Request, session: SessionDep) -> JSONResponse:
+    """Clients revoked recently enough that their tokens may still be unexpired. Other
+    services poll this so that a revoked client is refused everywhere, not only here."""
+    settings = request.app.state.settings
+    horizon = settings.token_lifetime_seconds + settings.token_leeway_seconds + 60
+    revoked = await clients_service.revoked_since(session, horizon)
+    return JSONResponse(
+        {"revoked": [{"client_id": c, "revoked_at": at.isoformat()} for c, at in revoked]},
+        headers={"Cache-Control": "public, max-age=10"},
     )
 
 
