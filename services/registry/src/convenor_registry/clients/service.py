@@ -113,7 +113,7 @@ async def revoked_since(session: AsyncSession, seconds: float) -> list[tuple[str
         .where(ApiClient.revoked_at.is_not(None), ApiClient.revoked_at >= since)
         .order_by(ApiClient.revoked_at)
     )
-    return [(client_id, revoked_at) for client_id, revoked_at in rows]
+    return [(client_id, revoked_at) for client_id, revoked_at in rows if revoked_at is not None]
 
 
 async def ensure_bootstrap(session: AsyncSession, client_id: str, secret: str) -> None:
