@@ -2,7 +2,7 @@
 areas (thousands of partnerships, three years of meetings) and over one twice its size, and
 indicator reads after the recompute against a bare FastAPI GET of the same body.
 
-    .venv/bin/python bench/analytics_national.py [--runs 3] [--reads 2000] [--scale 1.0]
+    .venv/bin/python bench/analytics_national.py [--runs 3] [--reads 200] [--boards-per-area 50]
 
 The landscape is generated in process as change-feed records (docs/change-feeds.md) and
 written to a fresh SQLite read model with the sync's own upsert. "Recompute" is what follows a
@@ -314,7 +314,7 @@ async def _time(
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--reads", type=int, default=2000)
+    parser.add_argument("--reads", type=int, default=200)
     parser.add_argument("--boards-per-area", type=int, default=50)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="convenor-bench-"))
