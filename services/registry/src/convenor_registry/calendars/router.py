@@ -84,7 +84,7 @@ async def _serve(
 
 @router.get(
     "/partnerships/{partnership_id}/meetings.ics",
-    operation_id="calendars_partnership",
+    operation_id="partnership_calendar_get",
     response_class=Response,
     responses=ICS_RESPONSES,
 )
@@ -105,7 +105,7 @@ async def partnership_calendar(
 
 @router.get(
     "/people/{person_id}/meetings.ics",
-    operation_id="calendars_person",
+    operation_id="person_calendar_get",
     response_class=Response,
     responses=ICS_RESPONSES,
 )
@@ -125,7 +125,7 @@ async def person_calendar(
 
 @router.get(
     "/organisations/{organisation_id}/meetings.ics",
-    operation_id="calendars_organisation",
+    operation_id="organisation_calendar_get",
     response_class=Response,
     responses=ICS_RESPONSES,
 )
@@ -147,7 +147,7 @@ async def organisation_calendar(
 
 @router.get(
     "/areas/{area}/meetings.ics",
-    operation_id="calendars_area",
+    operation_id="area_calendar_get",
     response_class=Response,
     responses=ICS_RESPONSES,
 )

@@ -12,7 +12,7 @@ from convenor_shared.routing import SessionDep
 router = api_router("/v1/export", "exchange")
 
 
-@router.get("/popolo", operation_id="export_popolo", response_model_exclude_none=True)
+@router.get("/popolo", operation_id="popolo_export", response_model_exclude_none=True)
 async def export_popolo(
     request: Request,
     session: SessionDep,

@@ -49,7 +49,7 @@ def _file(
 
 @router.get(
     "/export",
-    operation_id="export_spreadsheet",
+    operation_id="spreadsheet_export",
     response_class=Response,
     responses=FILE_RESPONSES,
 )
@@ -72,7 +72,7 @@ async def export_spreadsheet(
 
 @router.get(
     "/import/template",
-    operation_id="import_template",
+    operation_id="spreadsheet_template_get",
     response_class=Response,
     responses=FILE_RESPONSES,
 )
@@ -85,7 +85,7 @@ async def import_template(
     return _file(tables, format, sheet, "convenor-template", readme=True)
 
 
-@router.post("/import", operation_id="import_spreadsheet")
+@router.post("/import", operation_id="spreadsheet_import")
 async def import_spreadsheet(
     session: SessionDep,
     caller: Writer,
