@@ -38,6 +38,21 @@ test: $(STAMP)
 		$(PYTEST) $$suite || status=1; \
 	done; exit $$status
 
+test-shared: $(STAMP)
+	$(PYTEST) shared/tests
+
+test-registry: $(STAMP)
+	$(PYTEST) services/registry/tests
+
+test-gateway: $(STAMP)
+	$(PYTEST) services/data-gateway/tests
+
+test-analytics: $(STAMP)
+	$(PYTEST) services/analytics/tests
+
+test-cross: $(STAMP)
+	$(PYTEST) tests
+
 test-sqlite: $(STAMP)
 	CONVENOR_TEST_DATABASE=sqlite $(MAKE) --no-print-directory test
 
