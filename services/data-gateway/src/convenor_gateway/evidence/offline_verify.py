@@ -96,23 +96,25 @@ def verify_rows(rows: Iterable[Any], checkpoint: Checkpoint | None = None) -> Ve
     """
     size = checkpoint.size if checkpoint is not None else None
     tree = CompactTree()
-    read = 0
-    root: bytes | None = EMPTY_ROOT if size == 0 else None
-    unreadable = False
+    append = tree.append
+    read, limit = 0, size or 0
 
     def on_leaf(leaf: bytes | None) -> None:
-        nonlocal read, root, unreadable
+        # Once per row of a log of millions: as little as can be.
+        nonlocal read, limit
         read += 1
-        if size is None or read > size or unreadable:
-            return
-        if leaf is None:
-            unreadable = True  # no root can be computed past an unreadable entry
-            return
-        tree.append(leaf)
-        if read == size:
-            root = tree.root()
+        if read <= limit:
+            if leaf is None:
+                limit = 0  # no root can be computed past an unreadable entry
+            else:
+                append(leaf)
 
     found = find_chain_break(rows, on_leaf=on_leaf)
+    root: bytes | None = None
+    if size == 0:
+        root = EMPTY_ROOT
+    elif size is not None and tree.size == size:
+        root = tree.root()
     root_matches = None if root is None or checkpoint is None else root == checkpoint.root_hash
     limit = size if size is not None else read
     if found is not None:
