@@ -47,6 +47,7 @@ CATEGORIES = (
     "criminal_offence",
 )
 _INTEGER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?")
+_NUMBER_STARTS = frozenset("+-0123456789")
 _IDENTIFIER_REASONS = {
     "nhs_number": "an NHS number (ten digits with a valid check digit)",
     "date_of_birth": "a date of birth",
@@ -264,13 +265,19 @@ class DeliveryChecker:
     def _cell(self, column: _Column, row: int, value: Any) -> None:
         if not column.approved or self._stopped:
             return  # an unapproved column is refused whole: its cells add nothing
-        if isinstance(value, dict | list):
+        number: int | None = None
+        if type(value) is str:  # every CSV cell, most JSON ones: the quick way first
+            text = value.strip()
+            if text.isdigit() and text.isascii():
+                number = int(text)
+            elif text[:1] in _NUMBER_STARTS and _INTEGER.fullmatch(text):
+                number = int(text.replace(",", "").partition(".")[0])
+        elif isinstance(value, dict | list):
             where = f'Row {row}, column "{column.name}"'
             reason = f"{where} holds a nested object or list; a delivery is a flat table."
             self._report(column.name, row, "malformed", reason)
             return
-        number: int | None = None
-        if value is None or isinstance(value, bool):
+        elif value is None or isinstance(value, bool):
             text = "" if value is None else str(value).lower()
         elif isinstance(value, int):
             text, number = str(value), value

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 import re
 from typing import Any
@@ -72,14 +73,17 @@ class CsvStream:
         return records
 
     def _drain(self, *, final: bool) -> list[list[str]]:
-        records: list[list[str]] = []
+        ends: list[int] = []
         start, buffer = 0, self._buffer
         while (newline := buffer.find("\n", self._scanned)) >= 0:
             self._quotes += buffer.count('"', self._scanned, newline)
             self._scanned = newline + 1
             if self._quotes % 2 == 0:  # the newline is outside quotes: a record ends here
-                records.extend(self._parse(buffer[start : newline + 1]))
-                start, self._quotes = newline + 1, 0
+                ends.append(newline + 1)
+                self._quotes = 0
+        records = self._parse_block(buffer, start, ends)
+        if ends:
+            start = ends[-1]
         self._quotes += buffer.count('"', self._scanned)
         self._scanned = len(buffer)
         self._buffer = buffer[start:]
@@ -89,6 +93,30 @@ class CsvStream:
                 f"a record is longer than {self._max} bytes (or a quote is never closed)",
                 self.records + 1,
             )
+        return records
+
+    def _parse_block(self, buffer: str, start: int, ends: list[int]) -> list[list[str]]:
+        """The records ending at ``ends``: parsed in one go, which is several times quicker
+        than one by one; if the csv module sees them otherwise than the splitter did (a stray
+        quote), one by one again to say which record is at fault."""
+        if not ends:
+            return []
+        blank = sum(
+            1
+            for begin, end in zip([start, *ends[:-1]], ends, strict=True)
+            if end - begin <= 2 and not buffer[begin:end].strip("\r\n")
+        )
+        try:
+            rows = list(csv.reader(io.StringIO(buffer[start : ends[-1]]), strict=True))
+        except csv.Error:
+            rows = []
+        parsed = [row for row in rows if row]
+        if len(rows) == len(ends) and len(parsed) == len(ends) - blank:
+            self.records += len(parsed)
+            return parsed
+        records: list[list[str]] = []
+        for begin, end in zip([start, *ends[:-1]], ends, strict=True):
+            records.extend(self._parse(buffer[begin:end]))
         return records
 
     def _parse(self, text: str) -> list[list[str]]:
