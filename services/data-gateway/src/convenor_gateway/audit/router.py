@@ -30,10 +30,8 @@ router = api_router("/v1/audit", "audit")
 TEXT = "text/plain; charset=utf-8"
 NOTE_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {
-        "content": {
-            "text/plain": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"$ref": "#/components/schemas/CheckpointRead"}},
-        },
+        "model": CheckpointRead,  # application/json
+        "content": {"text/plain": {"schema": {"type": "string"}}},
         "description": "A C2SP signed note, or its fields as JSON with Accept: application/json",
     }
 }

@@ -33,6 +33,7 @@ from convenor_gateway.deliveries import repository
 from convenor_gateway.deliveries.errors import (
     DeliveryErased,
     DeliveryNotFound,
+    KeyUnavailable,
     NotTheRecipient,
     PurposeMismatch,
     PurposeRequired,
@@ -45,18 +46,10 @@ from convenor_gateway.runtime import Runtime
 from convenor_gateway.vocabularies import PURPOSES
 from convenor_shared.auth import Caller
 from convenor_shared.db import Database, utcnow
-from convenor_shared.problems import Problem, ServiceUnavailable
+from convenor_shared.problems import Problem
 from convenor_shared.transactions import rollback
 
 log = logging.getLogger("convenor.gateway.deliveries")
-
-
-class KeyUnavailable(ServiceUnavailable):
-    """The key-encryption key that wrapped this delivery's data key is not loaded (it was
-    retired too early, or a KMS cannot be reached). Nothing was disclosed; the operators must
-    restore the key."""
-
-    slug, title = "key-unavailable", "Key unavailable"
 
 
 @dataclass(frozen=True)

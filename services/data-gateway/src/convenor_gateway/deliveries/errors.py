@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from convenor_shared.problems import Conflict, Forbidden, Gone, NotFound, Problem, Unprocessable
+from convenor_shared.problems import (
+    Conflict,
+    Forbidden,
+    Gone,
+    NotFound,
+    Problem,
+    ServiceUnavailable,
+    Unprocessable,
+)
 
 
 class DeliveryRefused(Unprocessable):
@@ -89,3 +97,11 @@ class NotAParty(Forbidden):
     """Only the requester or the holder of a request may ask for its delivery to be erased."""
 
     slug, title = "not-a-party", "Not a party"
+
+
+class KeyUnavailable(ServiceUnavailable):
+    """The key-encryption key needed is not loaded (retired too early, or a KMS that cannot be
+    reached or is not implemented yet). Nothing was stored or disclosed; the operators must
+    restore the key."""
+
+    slug, title = "key-unavailable", "Key unavailable"

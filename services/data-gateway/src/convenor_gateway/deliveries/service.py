@@ -38,6 +38,7 @@ from convenor_gateway.deliveries.errors import (
     DeliveryConflict,
     DeliveryErased,
     DeliveryRefused,
+    KeyUnavailable,
     NotAParty,
     NotDeliverable,
     NothingToErase,
@@ -51,7 +52,7 @@ from convenor_gateway.evidence.delivery_checks import (
     DeliveryChecker,
     DeliveryReport,
 )
-from convenor_gateway.evidence.envelope import Encryptor, new_data_key
+from convenor_gateway.evidence.envelope import Encryptor, EnvelopeError, new_data_key
 from convenor_gateway.models import DataRequest, Delivery
 from convenor_gateway.runtime import Runtime
 from convenor_shared.auth import Caller
@@ -139,7 +140,10 @@ async def deliver(
         CheckSettings(suppression_threshold=rt.settings.suppression_threshold),
     )
     data_key = new_data_key()
-    wrapped = rt.key_ring.wrap(data_key, context=context(request.id))
+    try:
+        wrapped = rt.key_ring.wrap(data_key, context=context(request.id))
+    except (EnvelopeError, NotImplementedError):
+        raise KeyUnavailable("The key-encryption key cannot wrap a data key now.") from None
     delivery = Delivery(
         request_id=request.id,
         media_type=media,
