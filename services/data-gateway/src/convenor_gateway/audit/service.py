@@ -174,9 +174,13 @@ async def _append(session: AsyncSession) -> None:
     if not pending:
         return
     leaves = []
+    hashes: dict[int, str] = {}  # a request moved twice in one transaction is hashed once
     for item in pending:
         if item.request is not None:
-            item.entry["request_hash"] = records.request_hash(item.request)
+            key = id(item.request)
+            if key not in hashes:
+                hashes[key] = records.request_hash(item.request)
+            item.entry["request_hash"] = hashes[key]
         canonical = chain.canonical_bytes(item.entry)
         leaves.append((item, canonical, chain.leaf_hash(canonical)))
     # Everything else of the transaction goes to the database before the lock is taken, so

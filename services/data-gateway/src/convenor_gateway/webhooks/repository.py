@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 
 from convenor_gateway.models import Webhook, WebhookDelivery
 
@@ -17,9 +17,14 @@ def of_organisation(organisation_id: uuid.UUID) -> Select[Webhook]:
     )
 
 
-def active_for(organisation_ids: Sequence[uuid.UUID]) -> Select[Webhook]:
-    return select(Webhook).where(
-        Webhook.organisation_id.in_(organisation_ids),
+@functools.cache
+def active_for() -> Select[uuid.UUID, uuid.UUID, list[str]]:
+    """Id, organisation and events of the active webhooks of the organisations bound as
+    ``organisation_ids``. Built once: every move of a request runs it, and constructing a
+    statement from ORM attributes costs more than running it; plain columns, not entities,
+    for the same reason."""
+    return select(Webhook.id, Webhook.organisation_id, Webhook.events).where(
+        Webhook.organisation_id.in_(bindparam("organisation_ids", expanding=True)),
         Webhook.active.is_(True),
         Webhook.deleted_at.is_(None),
     )

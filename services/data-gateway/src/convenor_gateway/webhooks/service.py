@@ -6,6 +6,7 @@ identifiers and the new status only; the receiver reads the request with its own
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -136,9 +137,15 @@ async def notify(
             )
 
 
-async def _active(session: AsyncSession, organisations: list[uuid.UUID]) -> list[Webhook]:
+@dataclass(frozen=True, slots=True)
+class _Endpoint:
+    id: uuid.UUID
+    events: list[str]
+
+
+async def _active(session: AsyncSession, organisations: list[uuid.UUID]) -> list[_Endpoint]:
     """The organisations' active webhooks, read once per transaction."""
-    known: dict[uuid.UUID, list[Webhook]] = session.info.setdefault(_ACTIVE, {})
+    known: dict[uuid.UUID, list[_Endpoint]] = session.info.setdefault(_ACTIVE, {})
     missing = [org for org in organisations if org not in known]
     if missing:
         for org in missing:
@@ -146,7 +153,7 @@ async def _active(session: AsyncSession, organisations: list[uuid.UUID]) -> list
         # The request's own pending changes need not be written for this read: leaving them
         # to the flush before commit writes each row once, in its final form.
         with session.no_autoflush:
-            found = (await session.execute(repository.active_for(missing))).scalars()
-        for webhook in found:
-            known[webhook.organisation_id].append(webhook)
+            found = await session.execute(repository.active_for(), {"organisation_ids": missing})
+        for webhook_id, organisation_id, events in found:
+            known[organisation_id].append(_Endpoint(webhook_id, list(events or [])))
     return [webhook for org in organisations for webhook in known[org]]
