@@ -131,6 +131,8 @@ def create_service_app(
         lifespan=lifespan,
         openapi_tags=list(spec.tags) or None,
         debug=settings.debug,
+        # One schema per model: generated clients choke on Model-Input / Model-Output twins.
+        separate_input_output_schemas=False,
     )
     app.state.settings = settings
     app.state.service = spec.name
@@ -197,6 +199,7 @@ def _openapi(app: FastAPI, spec: ServiceSpec) -> dict[str, Any]:
         description=app.description,
         routes=app.routes,
         tags=app.openapi_tags,
+        separate_input_output_schemas=app.separate_input_output_schemas,
     )
     components = schema.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA

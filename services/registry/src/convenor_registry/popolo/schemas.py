@@ -14,7 +14,7 @@ class PopoloModel(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
 
-class Identifier(PopoloModel):
+class PopoloIdentifier(PopoloModel):
     scheme: str
     identifier: str
 
@@ -46,7 +46,7 @@ class PopoloOrganization(PopoloModel):
     founding_date: date | None = None
     dissolution_date: date | None = None
     other_names: list[dict[str, str]] = Field(default_factory=list)
-    identifiers: list[Identifier] = Field(default_factory=list)
+    identifiers: list[PopoloIdentifier] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
 
 

@@ -19,7 +19,7 @@ from convenor_registry.models import Area, Membership, Organisation, Partnership
 from convenor_registry.popolo import repository
 from convenor_registry.popolo.schemas import (
     ContactDetail,
-    Identifier,
+    PopoloIdentifier,
     Link,
     PopoloArea,
     PopoloExport,
@@ -49,7 +49,7 @@ def _organisation(organisation: Organisation, area_ids: list[uuid.UUID]) -> Popo
         name=organisation.name,
         classification=organisation.classification,
         area_id=str(area_ids[0]) if len(area_ids) == 1 else None,
-        identifiers=[Identifier(**i) for i in organisation.identifiers or []],
+        identifiers=[PopoloIdentifier(**i) for i in organisation.identifiers or []],
         links=[Link(url=organisation.website)] if organisation.website else [],
     )
 
@@ -66,7 +66,7 @@ def _partnership(
         founding_date=partnership.established_date,
         dissolution_date=partnership.ended_date,
         other_names=[{"name": partnership.short_name}] if partnership.short_name else [],
-        identifiers=[Identifier(scheme="convenor", identifier=f"partnership/{partnership.id}")],
+        identifiers=[PopoloIdentifier(scheme="convenor", identifier=f"partnership/{partnership.id}")],
         links=[Link(url=f"{base_url.rstrip('/')}/v1/partnerships/{partnership.id}")],
     )
 
