@@ -11,7 +11,7 @@ PYTEST := $(BIN)/python -m pytest
 export CONVENOR_BOOTSTRAP_CLIENT_ID ?= convenor-admin
 export CONVENOR_BOOTSTRAP_CLIENT_SECRET ?= convenor-admin-development-secret
 
-.PHONY: install run demo test test-sqlite test-shared test-registry test-gateway test-analytics test-cross lint migrate bench soak clean
+.PHONY: install run demo clients test test-sqlite test-shared test-registry test-gateway test-analytics test-cross lint migrate bench soak clean
 
 install: $(STAMP)
 
@@ -61,6 +61,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(addsuffix /src,$(PACKAGES))
 	$(BIN)/lint-imports
+
+# Python clients generated from the three OpenAPI documents, into build/clients/.
+clients: $(STAMP)
+	$(BIN)/python -c "import pathlib, tests.clients as c; \
+	from convenor_registry.app import create_app as r; from convenor_gateway.app import create_app as g; \
+	from convenor_analytics.app import create_app as a; out = pathlib.Path('build/clients'); \
+	out.mkdir(parents=True, exist_ok=True); [print(c.generate(n, f(), out)[0]) for n, f in \
+	(('registry', r), ('gateway', g), ('analytics', a))]"
 
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

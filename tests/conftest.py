@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from convenor_shared import testing
 
 from .pgcluster import PrivateCluster
+from .stack import Stack
 
 
 def pytest_report_header() -> str:
@@ -21,3 +22,12 @@ def private_cluster() -> Iterator[PrivateCluster]:
     cluster.wait_ready()
     yield cluster
     cluster.destroy()
+
+
+@pytest.fixture(scope="session")
+async def stack() -> AsyncIterator[Stack]:
+    """The three real services wired together (each on a fresh database)."""
+    wired = Stack()
+    await wired.start()
+    yield wired
+    await wired.close()

@@ -5,22 +5,12 @@ analytics service resumes from its stored cursors without counting anything twic
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
 import httpx
-import pytest
 
 from .stack import ADMIN, ANALYTICS, GATEWAY, REGISTRY, Stack
-
-
-@pytest.fixture(scope="module")
-async def stack() -> AsyncIterator[Stack]:
-    wired = Stack()
-    await wired.start()
-    yield wired
-    await wired.close()
 
 
 async def created(http: httpx.AsyncClient, url: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -44,16 +34,28 @@ async def organisation_client(
 class TestAnalyticsFollowsTheOtherServices:
     async def test_records_appear_after_a_sync_once_and_survive_a_restart(self, stack: Stack):
         admin = stack.client(await stack.token(*ADMIN))
+        boston = (await admin.get(f"{REGISTRY}/v1/areas", params={"gss_code": "E07000136"})).json()[
+            "items"
+        ][0]
         opcc, opcc_http = await organisation_client(
             stack,
             admin,
-            {"name": "OPCC for Testshire", "classification": "local_policing_body", "kind": "pcc"},
+            {
+                "name": "OPCC for Testshire",
+                "classification": "local_policing_body",
+                "kind": "pcc",
+                "area_ids": [boston["id"]],
+            },
             ["registry:read", "registry:write", "gateway:request"],
         )
         council, council_http = await organisation_client(
             stack,
             admin,
-            {"name": "Testshire District Council", "classification": "local_authority"},
+            {
+                "name": "Testshire District Council",
+                "classification": "local_authority",
+                "area_ids": [boston["id"]],
+            },
             ["registry:read", "gateway:respond"],
         )
         board = await created(
@@ -115,6 +117,7 @@ class TestAnalyticsFollowsTheOtherServices:
         assert first["status"] == "ok", first
         assert first["items_applied"] > 0
         window = {"from": "2026-01-01", "to": "2026-11-30"}
+        here = window | {"area": "E07000136"}  # other tests share the stack: count only ours
         c3 = (
             await admin.get(
                 f"{ANALYTICS}/v1/indicators/C3", params={"partnership": board["id"]} | window
@@ -123,9 +126,9 @@ class TestAnalyticsFollowsTheOtherServices:
         expected = Decimal(2 * 50_000 * 3) / Decimal(1764)  # two people, 2 h + 1 h preparation
         assert round(Decimal(c3["value"]["total"]), 2) == round(expected, 2)
         assert c3["n"] == 1
-        s4 = (await admin.get(f"{ANALYTICS}/v1/indicators/S4", params=window)).json()
+        s4 = (await admin.get(f"{ANALYTICS}/v1/indicators/S4", params=here)).json()
         assert s4["value"]["approved"]["count"] == 1
-        s9 = (await admin.get(f"{ANALYTICS}/v1/indicators/S9", params=window)).json()
+        s9 = (await admin.get(f"{ANALYTICS}/v1/indicators/S9", params=here)).json()
         # Open: the unanswered request awaits a decision, the approved one its delivery.
         assert (
             s9["value"],
@@ -133,7 +136,7 @@ class TestAnalyticsFollowsTheOtherServices:
             s9["extra"]["awaiting_delivery"],
         ) == (2, 1, 1)
 
-        second = (await admin.post(f"{ANALYTICS}/v1/sync")).json()
+        second = (await admin.post(f"{ANALYTICS}/v1/sync")).json()  # nothing new anywhere
         assert second["items_applied"] == 0
         again = (
             await admin.get(
@@ -147,5 +150,5 @@ class TestAnalyticsFollowsTheOtherServices:
         assert all(source["cursor"] for source in status["sources"])
         third = (await admin.post(f"{ANALYTICS}/v1/sync")).json()
         assert third["items_applied"] == 0
-        after = (await admin.get(f"{ANALYTICS}/v1/indicators/S4", params=window)).json()
+        after = (await admin.get(f"{ANALYTICS}/v1/indicators/S4", params=here)).json()
         assert after["value"]["approved"]["count"] == 1

@@ -7,7 +7,7 @@ from fastapi import Response
 from convenor_gateway.deps import Partner, ResolverDep, api_router
 from convenor_gateway.webhooks import service as webhooks_service
 from convenor_gateway.webhooks.schemas import (
-    DeliveryRead,
+    WebhookDeliveryRead,
     WebhookCreate,
     WebhookCreated,
     WebhookRead,
@@ -48,9 +48,10 @@ async def delete_webhook(webhook_id: uuid.UUID, session: SessionDep, caller: Par
 @router.get("/{webhook_id}/deliveries", operation_id="webhook_deliveries_list")
 async def list_deliveries(
     webhook_id: uuid.UUID, session: SessionDep, caller: Partner
-) -> list[DeliveryRead]:
+) -> list[WebhookDeliveryRead]:
     """The most recent deliveries to this endpoint, newest first."""
     webhook = await webhooks_service.get(session, caller, webhook_id)
     return [
-        DeliveryRead.model_validate(d) for d in await webhooks_service.deliveries(session, webhook)
+        WebhookDeliveryRead.model_validate(d)
+        for d in await webhooks_service.deliveries(session, webhook)
     ]

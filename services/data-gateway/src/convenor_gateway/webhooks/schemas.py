@@ -45,7 +45,7 @@ class WebhookCreated(WebhookRead):
     secret: str = Field(description="The signing secret, shown once: store it now")
 
 
-class DeliveryRead(ReadModel):
+class WebhookDeliveryRead(ReadModel):
     id: uuid.UUID
     event_type: str
     status: str
