@@ -48,6 +48,9 @@ CATEGORIES = (
 )
 _INTEGER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?")
 _NUMBER_STARTS = frozenset("+-0123456789")
+_MARKER = "suppressed"  # the verdict on a blank cell or a suppression marker: nothing to check
+# Short values only, and so many per column: at most a few megabytes for a wide return.
+_VERDICTS_PER_COLUMN, _VERDICT_TEXT = 1024, 64
 _IDENTIFIER_REASONS = {
     "nhs_number": "an NHS number (ten digits with a valid check digit)",
     "date_of_birth": "a date of birth",
@@ -142,6 +145,7 @@ class _Column:
     any_number: bool = False
     small: list[int] = field(default_factory=list)  # rows of small whole numbers, deferred
     more_small: int = 0  # and how many more there were
+    verdicts: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)
 
 
 class DeliveryChecker:
@@ -265,31 +269,25 @@ class DeliveryChecker:
     def _cell(self, column: _Column, row: int, value: Any) -> None:
         if not column.approved or self._stopped:
             return  # an unapproved column is refused whole: its cells add nothing
-        number: int | None = None
-        if type(value) is str:  # every CSV cell, most JSON ones: the quick way first
-            text = value.strip()
-            if text.isdigit() and text.isascii():
-                number = int(text)
-            elif text[:1] in _NUMBER_STARTS and _INTEGER.fullmatch(text):
-                number = int(text.replace(",", "").partition(".")[0])
+        if type(value) is str:  # every CSV cell, most JSON ones
+            # A return repeats its values (months, areas, common counts): what a text is does
+            # not change from row to row, so it is worked out once per column.
+            verdict = column.verdicts.get(value)
+            if verdict is None:
+                verdict = self._verdict(column, value)
+                if len(value) <= _VERDICT_TEXT and len(column.verdicts) < _VERDICTS_PER_COLUMN:
+                    column.verdicts[value] = verdict
+            number, rule = verdict
         elif isinstance(value, dict | list):
             where = f'Row {row}, column "{column.name}"'
             reason = f"{where} holds a nested object or list; a delivery is a flat table."
             self._report(column.name, row, "malformed", reason)
             return
-        elif value is None or isinstance(value, bool):
-            text = "" if value is None else str(value).lower()
-        elif isinstance(value, int):
-            text, number = str(value), value
-        elif isinstance(value, float):
-            text, number = repr(value), int(value) if value.is_integer() else None
         else:
-            text = str(value).strip()
-            if _INTEGER.fullmatch(text):
-                number = int(text.replace(",", "").partition(".")[0])
-        if text.casefold() in self._settings.suppression_markers:
+            number, rule = self._verdict(column, value)
+        if rule == _MARKER:
             return
-        if self._screen and (rule := ids.find_identifier(column.kind, text)):
+        if rule is not None:
             reason = (
                 f'Row {row}, column "{column.name}" holds {_IDENTIFIER_REASONS[rule]}. '
                 "An aggregate or depersonalised return must hold no direct identifiers."
@@ -309,6 +307,32 @@ class DeliveryChecker:
                 column.small.append(row)
             elif column.inferable:
                 column.more_small += 1
+
+    def _verdict(self, column: _Column, value: Any) -> tuple[int | None, str | None]:
+        """What a cell's value is, whatever its row: ``(whole number or None, rule or None)``;
+        the rule is ``_MARKER`` for a blank or a suppression marker."""
+        number: int | None = None
+        if type(value) is str:
+            text = value.strip()
+            if text.isdigit() and text.isascii():
+                number = int(text)
+            elif text[:1] in _NUMBER_STARTS and _INTEGER.fullmatch(text):
+                number = int(text.replace(",", "").partition(".")[0])
+        elif value is None or isinstance(value, bool):
+            text = "" if value is None else str(value).lower()
+        elif isinstance(value, int):
+            text, number = str(value), value
+        elif isinstance(value, float):
+            text, number = repr(value), int(value) if value.is_integer() else None
+        else:
+            text = str(value).strip()
+            if _INTEGER.fullmatch(text):
+                number = int(text.replace(",", "").partition(".")[0])
+        if text.casefold() in self._settings.suppression_markers:
+            return None, _MARKER
+        if self._screen:
+            return number, ids.find_identifier(column.kind, text)
+        return number, None
 
     def _small_count(self, column: _Column, row: int, why: str) -> None:
         threshold = self._settings.suppression_threshold
