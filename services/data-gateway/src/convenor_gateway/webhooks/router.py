@@ -7,9 +7,9 @@ from fastapi import Response
 from convenor_gateway.deps import Partner, ResolverDep, api_router
 from convenor_gateway.webhooks import service as webhooks_service
 from convenor_gateway.webhooks.schemas import (
-    WebhookDeliveryRead,
     WebhookCreate,
     WebhookCreated,
+    WebhookDeliveryRead,
     WebhookRead,
 )
 from convenor_shared.routing import SessionDep
