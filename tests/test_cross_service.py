@@ -136,6 +136,11 @@ class TestAnalyticsFollowsTheOtherServices:
             s9["extra"]["awaiting_delivery"],
         ) == (2, 1, 1)
 
+        metrics = (await admin.get(f"{ANALYTICS}/metrics")).text
+        assert 'convenor_analytics_sync_items_behind{source="registry"} 0.0' in metrics
+        assert 'convenor_analytics_sync_failing{source="gateway"} 0.0' in metrics
+        assert "convenor_db_pool_checked_out" in metrics
+
         second = (await admin.post(f"{ANALYTICS}/v1/sync")).json()  # nothing new anywhere
         assert second["items_applied"] == 0
         again = (

@@ -24,6 +24,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from convenor_shared import health
 from convenor_shared.auth import TokenVerifier
 from convenor_shared.db import Database
+from convenor_shared.health import PoolCollector
 from convenor_shared.idempotency import IdempotencyKeyMixin, openapi_parameter
 from convenor_shared.jwks import KeySource, RemoteJWKS, RemoteRevocations
 from convenor_shared.limits import BodyLimitMiddleware, RateLimitMiddleware
@@ -94,6 +95,9 @@ def create_service_app(
                 instrument_client(http, tracer)
                 stack.callback(provider.shutdown)
             app.state.database = database
+            pool_collector = PoolCollector(database)
+            app.state.metrics.registry.register(pool_collector)
+            stack.callback(app.state.metrics.registry.unregister, pool_collector)
             app.state.http = http
             app.state.migration_head = head_revision(spec.migrations)
             if spec.key_source is not None:  # the issuer checks its own tokens

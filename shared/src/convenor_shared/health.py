@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Request, Response
@@ -17,6 +18,7 @@ from convenor_shared.db import Database
 from convenor_shared.migrations import current_revision
 
 router = APIRouter(tags=["health"])
+log = logging.getLogger("convenor.health")
 
 
 @router.get("/healthz", operation_id="health_live", summary="The process is alive")
@@ -57,9 +59,14 @@ async def readyz(request: Request) -> JSONResponse:
     "/metrics", operation_id="health_metrics", summary="Prometheus metrics", response_class=Response
 )
 async def metrics(request: Request) -> Response:
-    return Response(
-        generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST
-    )
+    registry = request.app.state.metrics
+    for refresh in registry.refreshers:  # service gauges read from the database at scrape time
+        try:
+            async with asyncio.timeout(2.0):
+                await refresh(request.app)
+        except Exception:  # a gauge that cannot be read stays at its last value
+            log.warning("could not refresh a metric", exc_info=True)
+    return Response(generate_latest(registry.registry), media_type=CONTENT_TYPE_LATEST)
 
 
 class PoolCollector(Collector):

@@ -15,6 +15,7 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -105,6 +106,8 @@ class Metrics:
             "convenor_service_info", "Service identity", ["service"], registry=self.registry
         )
         self.info.labels(**labels).set(1)
+        # Async callables run before each scrape, for gauges read from the database.
+        self.refreshers: list[Callable[[Any], Awaitable[None]]] = []
 
 
 class RequestContextMiddleware:

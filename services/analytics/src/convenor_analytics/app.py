@@ -20,6 +20,7 @@ from convenor_analytics.landscape.service import LandscapeCache
 from convenor_analytics.models import IdempotencyKey
 from convenor_analytics.reports.router import router as reports_router
 from convenor_analytics.scorecards.router import router as scorecards_router
+from convenor_analytics.sync import metrics as sync_metrics
 from convenor_analytics.sync import scheduler
 from convenor_analytics.sync import service as sync_service
 from convenor_analytics.sync.router import router as sync_router
@@ -67,6 +68,7 @@ def create_app(
         app.state.syncer.on_change.append(cache.invalidate)
         if settings.recompute_after_sync:
             app.state.syncer.on_change.append(lambda: _warm(app))
+        sync_metrics.install(app)
         await scheduler.start(app)
 
     spec = ServiceSpec(
