@@ -7,6 +7,7 @@ The indicator parameters (working hours, on-cost tables, thresholds) are configu
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 from pydantic import AliasChoices, Field, model_validator
@@ -14,6 +15,8 @@ from pydantic_settings import SettingsConfigDict
 
 from convenor_analytics.parameters import Parameters
 from convenor_shared.settings import ServiceSettings
+
+WEAK_SECRET_LENGTH = 24
 
 
 class AnalyticsSettings(ServiceSettings):
@@ -71,6 +74,17 @@ class AnalyticsSettings(ServiceSettings):
         problems = super().production_problems()
         if not self.client_id or not self.client_secret:
             problems.append("ANALYTICS_CLIENT_ID and ANALYTICS_CLIENT_SECRET must be set")
+        elif len(self.client_secret) < WEAK_SECRET_LENGTH:
+            problems.append("ANALYTICS_CLIENT_SECRET is too short to be a real secret")
+        if self.client_id and self.client_id == os.environ.get("CONVENOR_BOOTSTRAP_CLIENT_ID"):
+            problems.append("the bootstrap client is for development; give analytics its own")
+        for name, url in (
+            ("ANALYTICS_REGISTRY_URL", self.registry_url),
+            ("ANALYTICS_GATEWAY_URL", self.gateway_url),
+            ("ANALYTICS_ISSUER_URL", self.issuer_url),
+        ):
+            if not url.startswith("https://"):
+                problems.append(f"{name} must be an https URL")
         return problems
 
 
