@@ -1,7 +1,8 @@
 """Housekeeping run outside requests: expiring requests past their due date or retention.
 
-Called by ``convenor-gateway requests expire`` (a cron job, or the background scheduler the
-retention issue adds); it commits in batches through ``transactions.commit``.
+Called by the housekeeping of :mod:`convenor_gateway.deliveries.tasks` (the app's background
+task and ``convenor-gateway retention run``, which also erase deliveries past retention) and by
+``convenor-gateway requests expire``; they commit through ``transactions.commit``.
 """
 
 from __future__ import annotations
