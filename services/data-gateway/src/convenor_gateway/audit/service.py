@@ -274,10 +274,12 @@ async def leaves_of(session: AsyncSession, request_id: uuid.UUID) -> list[dict[s
 
 
 async def entries_of(
-    session: AsyncSession, request_id: uuid.UUID, below: int
+    session: AsyncSession, request_id: uuid.UUID, below: int | None = None
 ) -> list[tuple[int, dict[str, Any], str]]:
-    """``(index, entry, leaf_hash)`` of the request's entries with an index below ``below``."""
-    query = repository.of_request(request_id).where(AuditEntry.index < below)
+    """``(index, entry, leaf_hash)`` of the request's entries (with an index below ``below``)."""
+    query = repository.of_request(request_id)
+    if below is not None:
+        query = query.where(AuditEntry.index < below)
     return [
         (index, json.loads(canonical), leaf)
         for index, leaf, canonical in (await session.execute(query)).all()

@@ -23,7 +23,7 @@ from convenor_gateway.audit import service as audit_service
 from convenor_gateway.audit.proofs import InclusionProofs, NoCheckpoint
 from convenor_gateway.data_requests import service as requests_service
 from convenor_gateway.evidence.evidence_bundle import build_bundle, bundle_bytes
-from convenor_gateway.models import Delivery
+from convenor_gateway.models import Checkpoint, Delivery
 from convenor_gateway.runtime import Runtime
 from convenor_shared.auth import Caller
 from convenor_shared.problems import Conflict
@@ -45,8 +45,8 @@ async def bundle(
 ) -> bytes:
     """The request's evidence bundle, as the canonical bytes to serve."""
     request = await requests_service.consult(session, caller, request_id, "evidence")
-    entries = await audit_service.entries_of(session, request.id, below=2**62)
-    latest = await _latest_size(session)
+    entries = await audit_service.entries_of(session, request.id)
+    latest = await _latest(session)
     facts = [index for index, entry, _ in entries if any(key in entry for key in FACTS)]
     needed = max(facts, default=-1) + 1
     if latest is None or latest.tree_size < needed:
@@ -75,7 +75,7 @@ async def bundle(
     return bundle_bytes(built)
 
 
-async def _latest_size(session: AsyncSession) -> Any:
+async def _latest(session: AsyncSession) -> Checkpoint | None:
     try:
         return await audit_service.latest_checkpoint(session)
     except NoCheckpoint:
