@@ -28,7 +28,8 @@ def _action_read(row: dict[str, Any]) -> dict[str, Any]:
     return ActionRead.model_validate(row).model_dump(mode="json", exclude={"overdue"})
 
 
-def _id(rng: random.Random) -> uuid.UUID:
+def seeded_id(rng: random.Random) -> uuid.UUID:
+    """An id drawn from the area's generator: the same seed gives the same ids."""
     return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
@@ -63,7 +64,7 @@ def meetings_of(
             "meeting",
             Meeting,
             {
-                "id": _id(rng),
+                "id": seeded_id(rng),
                 "partnership_id": partnership_id,
                 "series_id": None,
                 "title": None,
@@ -118,7 +119,7 @@ def _held(
             "agenda_item",
             AgendaItem,
             {
-                "id": _id(rng),
+                "id": seeded_id(rng),
                 "meeting_id": meeting_id,
                 "position": position,
                 "title": title,
@@ -136,7 +137,7 @@ def _held(
                 "decision",
                 Decision,
                 {
-                    "id": _id(rng),
+                    "id": seeded_id(rng),
                     "meeting_id": meeting_id,
                     "agenda_item_id": item_id,
                     "text": f"Agreed: {title.lower()}",
@@ -175,7 +176,7 @@ def _action(
         "action",
         Action,
         {
-            "id": _id(rng),
+            "id": seeded_id(rng),
             "partnership_id": partnership_id,
             "meeting_id": meeting_id,
             "decision_id": decision_id,
