@@ -19,10 +19,10 @@ from convenor_registry.models import Area, Membership, Organisation, Partnership
 from convenor_registry.popolo import repository
 from convenor_registry.popolo.schemas import (
     ContactDetail,
-    PopoloIdentifier,
     Link,
     PopoloArea,
     PopoloExport,
+    PopoloIdentifier,
     PopoloMembership,
     PopoloOrganization,
     PopoloPerson,
@@ -66,7 +66,9 @@ def _partnership(
         founding_date=partnership.established_date,
         dissolution_date=partnership.ended_date,
         other_names=[{"name": partnership.short_name}] if partnership.short_name else [],
-        identifiers=[PopoloIdentifier(scheme="convenor", identifier=f"partnership/{partnership.id}")],
+        identifiers=[
+            PopoloIdentifier(scheme="convenor", identifier=f"partnership/{partnership.id}")
+        ],
         links=[Link(url=f"{base_url.rstrip('/')}/v1/partnerships/{partnership.id}")],
     )
 
