@@ -6,6 +6,7 @@ import base64
 import json
 import time
 
+import asyncpg
 import httpx
 import pytest
 from joserfc import jwt
@@ -15,8 +16,7 @@ from convenor_registry.app import create_app
 from convenor_registry.config import RegistrySettings
 from convenor_registry.models import IdempotencyKey
 from convenor_shared import testing
-from convenor_shared.db import Database, utcnow
-from convenor_shared.idempotency import fingerprint
+from convenor_shared.idempotency import LOCK_CLASS, Pending, _lock_id
 
 from .factories import Api, org_api, partnership
 
@@ -131,30 +131,30 @@ class TestClientMistakes:
     async def test_a_limit_over_the_maximum_is_422(self, admin: Api):
         assert_problem(await admin.get("/v1/partnerships", params={"limit": 10_000}), 422)
 
-    async def test_a_duplicate_while_the_first_is_in_flight_is_409(
+    async def test_a_duplicate_while_the_first_is_in_flight_is_409_on_postgresql(
         self, admin: Api, settings: RegistrySettings
     ):
+        """The first request holds its key's lock until it commits; here another connection
+        holds it, as a request still in flight would. (On SQLite writers queue instead: the
+        duplicate waits for the first to commit and replays it; see the concurrency test.)"""
         body = b'{"name":"in flight","type":"csp"}'
-        database = Database(settings.database_url)
-        async with database.session() as session:
-            session.add(
-                IdempotencyKey(
-                    client_id="test-admin",
-                    key="in-flight-1",
-                    state="in_flight",
-                    claimed_at=utcnow(),
-                    fingerprint=fingerprint("POST", "/v1/partnerships", "", body),
-                )
-            )
-            await session.commit()
-        await database.dispose()
-        response = await admin.post(
-            "/v1/partnerships",
-            content=body,
-            headers={"Idempotency-Key": "in-flight-1", "Content-Type": "application/json"},
-        )
+        headers = {"Idempotency-Key": "in-flight-1", "Content-Type": "application/json"}
+        if not settings.database_url.startswith("postgresql"):
+            response = await admin.post("/v1/partnerships", content=body, headers=headers)
+            assert response.status_code == 201  # SQLite: no second writer can be in flight
+            return
+        pending = Pending(IdempotencyKey, "test-admin", "in-flight-1", "unused")
+        dsn = settings.database_url.replace("postgresql+asyncpg://", "postgresql://")
+        holder = await asyncpg.connect(dsn)
+        try:
+            await holder.execute("SELECT pg_advisory_lock($1, $2)", LOCK_CLASS, _lock_id(pending))
+            response = await admin.post("/v1/partnerships", content=body, headers=headers)
+        finally:
+            await holder.close()
         assert_problem(response, 409)
         assert response.headers["retry-after"] == "1"
+        retried = await admin.post("/v1/partnerships", content=body, headers=headers)
+        assert retried.status_code == 201  # once the first is done, the key is free
 
     async def test_the_problem_type_is_explained(self, client: httpx.AsyncClient):
         page = await client.get("/problems/precondition-failed")

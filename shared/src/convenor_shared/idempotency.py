@@ -7,28 +7,42 @@ Semantics (draft-ietf-httpapi-idempotency-key-header):
 * same key while the first request is still in flight: 409 with ``Retry-After``;
 * missing key where the service requires one: 400.
 
-Keys belong to the client that sent them. The key is claimed in its own short transaction
-(so a concurrent duplicate sees it), and marked done in the *same* transaction as the effect,
-so a crash can never leave an effect without its record or a record without its effect. A
-request that fails releases its key; a claim abandoned by a crashed process expires after
-``LEASE``.
+Keys belong to the client that sent them. Everything happens in the request's own
+transaction, so an effect and its record commit together or not at all:
+
+1. on PostgreSQL, a transaction-scoped advisory lock on the (client, key) pair is *tried*:
+   if another transaction holds it, the first request is still in flight (409);
+2. the stored record, if any, is read: a replay, or a 422 for another body;
+3. the work is done, and the response is inserted as the key's record just before commit.
+
+A crash before commit leaves neither effect nor record, so a retry simply runs again. On
+SQLite, writers are serialised by the database (``BEGIN IMMEDIATE``), so a duplicate waits
+for the first to commit and then replays it. If two requests nevertheless both reach the
+insert, the unique index lets one commit and the other is rolled back and answered with the
+winner's response.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import logging
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
-from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import (
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    bindparam,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
@@ -36,13 +50,12 @@ from convenor_shared.auth import authenticate
 from convenor_shared.db import JSONType, UTCDateTime, utcnow
 from convenor_shared.problems import BadRequest, Conflict, Unprocessable
 
-log = logging.getLogger("convenor.idempotency")
-LEASE = timedelta(seconds=60)
 HEADER = "idempotency-key"
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 Policy = Literal["optional", "required"]
 REPLAY_HEADERS = ("content-type", "location", "etag")
-RECORD_KEY = "convenor.idempotency"
+PENDING_KEY = "convenor.idempotency"
+LOCK_CLASS = 72_431  # the advisory-lock namespace of idempotency keys (two-int form)
 
 
 class IdempotencyKeyMixin:
@@ -77,10 +90,14 @@ def policy_for(route: APIRoute) -> Policy | None:
     return None
 
 
-@dataclass
-class Record:
+@dataclass(frozen=True)
+class Pending:
+    """A keyed request under way: what its record will hold."""
+
     model: type[IdempotencyKeyMixin]
-    row_id: int
+    client_id: str
+    key: str
+    fingerprint: str
 
 
 def fingerprint(method: str, path: str, query: str, body: bytes) -> str:
@@ -93,115 +110,113 @@ def fingerprint(method: str, path: str, query: str, body: bytes) -> str:
     return digest.hexdigest()
 
 
-def _insert(dialect: str, model: type[IdempotencyKeyMixin]) -> Any:
-    statement = pg_insert(model) if dialect == "postgresql" else sqlite_insert(model)
-    return statement.on_conflict_do_nothing(index_elements=["client_id", "key"])
-
-
-async def run(
-    request: Request,
-    policy: Policy,
-    proceed: Callable[[], Awaitable[Response]],
-) -> Response:
-    """Apply the key (if any) around ``proceed``."""
+async def prepare(request: Request, policy: Policy) -> Pending | None:
+    """Check the key's header and remember what the request's record will be."""
     key = request.headers.get(HEADER)
     required = policy == "required" or getattr(request.app.state, "idempotency_required", False)
     if key is None:
         if required:
             raise BadRequest("This operation needs an Idempotency-Key header (a unique string).")
-        return await proceed()
+        return None
     if not KEY_PATTERN.fullmatch(key):
         raise BadRequest("Idempotency-Key must be 1 to 255 printable ASCII characters.")
     caller = await authenticate(request)
-    model: type[IdempotencyKeyMixin] = request.app.state.idempotency_model
-    database = request.app.state.database
-    request_fingerprint = fingerprint(
-        request.method, request.url.path, request.url.query, await request.body()
+    pending = Pending(
+        model=request.app.state.idempotency_model,
+        client_id=caller.client_id,
+        key=key,
+        fingerprint=fingerprint(
+            request.method, request.url.path, request.url.query, await request.body()
+        ),
     )
-    now = utcnow()
-
-    async with database.session() as claim:
-        result = await claim.execute(
-            _insert(database.dialect, model)
-            .values(
-                client_id=caller.client_id,
-                key=key,
-                fingerprint=request_fingerprint,
-                state="in_flight",
-                claimed_at=now,
-            )
-            .returning(model.id)
-        )
-        row_id = result.scalar_one_or_none()
-        if row_id is None:
-            existing = (
-                await claim.execute(
-                    select(model).where(model.client_id == caller.client_id, model.key == key)
-                )
-            ).scalar_one()
-            if existing.fingerprint != request_fingerprint:
-                raise Unprocessable(
-                    "This Idempotency-Key was used with a different request; use a new key."
-                )
-            if existing.state == "done":
-                return _replay(existing)
-            if now - existing.claimed_at < LEASE:
-                raise Conflict(
-                    "A request with this Idempotency-Key is still being processed.",
-                    headers={"Retry-After": "1"},
-                )
-            taken = await claim.execute(
-                update(model)
-                .where(model.id == existing.id, model.claimed_at == existing.claimed_at)
-                .values(claimed_at=now)
-            )
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
-                raise Conflict("A request with this Idempotency-Key is still being processed.")
-            row_id = existing.id
-        await claim.commit()
-
-    request.scope[RECORD_KEY] = Record(model, row_id)
-    try:
-        response = await proceed()
-    except BaseException:
-        await _release(database, model, row_id)
-        raise
-    if response.status_code >= 400:
-        await _release(database, model, row_id)
-    return response
+    request.scope[PENDING_KEY] = pending
+    return pending
 
 
-async def complete(session: AsyncSession, record: Record, response: Response) -> None:
-    """Store the response in the request's own transaction (called just before commit)."""
-    headers = {name: value for name, value in response.headers.items() if name in REPLAY_HEADERS}
-    await session.execute(
-        update(record.model)
-        .where(record.model.id == record.row_id)
-        .values(
-            state="done",
-            status_code=response.status_code,
-            headers=headers,
-            body=bytes(response.body),
-            completed_at=utcnow(),
-        )
+def _lock_id(pending: Pending) -> int:
+    digest = hashlib.sha256(f"{pending.client_id}\0{pending.key}".encode()).digest()
+    return int.from_bytes(digest[:4], "big", signed=True)
+
+
+@functools.cache
+def _lookup(model: Any) -> Any:  # the model class (hashable; a mixin type is not, to mypy)
+    table = model.__table__  # type: ignore[attr-defined]
+    return select(table.c.fingerprint, table.c.status_code, table.c.headers, table.c.body).where(
+        table.c.client_id == bindparam("client_id"), table.c.key == bindparam("key")
     )
 
 
-async def _release(database: Any, model: type[IdempotencyKeyMixin], row_id: int) -> None:
-    try:
-        async with database.session() as session:
-            await session.execute(
-                delete(model).where(model.id == row_id, model.state == "in_flight")
+async def replay_if_done(session: AsyncSession, pending: Pending) -> Response | None:
+    """In the request's transaction, before the work: 409, 422, a replay, or None to proceed."""
+    if session.get_bind().dialect.name == "postgresql":
+        got = await session.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:class, :key)"),
+            {"class": LOCK_CLASS, "key": _lock_id(pending)},
+        )
+        if not got:
+            raise Conflict(
+                "A request with this Idempotency-Key is still being processed.",
+                headers={"Retry-After": "1"},
             )
-            await session.commit()
-    except Exception:  # the claim expires after LEASE; never mask the original outcome
-        log.warning("could not release an idempotency key; it expires after %s", LEASE)
+    return await _stored(session, pending)
 
 
-def _replay(row: IdempotencyKeyMixin) -> Response:
+async def _stored(session: AsyncSession, pending: Pending) -> Response | None:
+    row = (
+        await session.execute(
+            _lookup(pending.model), {"client_id": pending.client_id, "key": pending.key}
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    if row.fingerprint != pending.fingerprint:
+        raise Unprocessable(
+            "This Idempotency-Key was used with a different request; use a new key."
+        )
     headers = dict(row.headers or {})
     headers["Idempotent-Replayed"] = "true"
     return Response(content=row.body or b"", status_code=row.status_code or 200, headers=headers)
+
+
+@functools.cache
+def _insert(model: Any) -> Any:
+    return insert(model.__table__)  # type: ignore[attr-defined]  # Core: no ORM bulk path
+
+
+async def record(session: AsyncSession, pending: Pending, response: Response) -> None:
+    """Store the response as the key's record, in the request's own transaction."""
+    now = utcnow()
+    await session.execute(
+        _insert(pending.model),
+        {
+            "client_id": pending.client_id,
+            "key": pending.key,
+            "fingerprint": pending.fingerprint,
+            "state": "done",
+            "claimed_at": now,
+            "status_code": response.status_code,
+            "headers": {k: v for k, v in response.headers.items() if k in REPLAY_HEADERS},
+            "body": bytes(response.body),
+            "completed_at": now,
+        },
+    )
+
+
+def is_key_conflict(exc: BaseException) -> bool:
+    """True when ``exc`` is a second record for the same key (a lost race)."""
+    return "uq_idempotency_keys_client_key" in str(exc) or "idempotency_keys.client_id" in str(exc)
+
+
+async def replay_after_race(database: Any, pending: Pending) -> Response:
+    """The response of the request that won a race to the same key (read after it committed)."""
+    async with database.session() as session:
+        stored = await _stored(session, pending)
+    if stored is None:  # the winner rolled back after all; the client may simply retry
+        raise Conflict(
+            "A request with this Idempotency-Key was under way; retry.",
+            headers={"Retry-After": "1"},
+        )
+    return stored
 
 
 def openapi_parameter(required: bool) -> dict[str, Any]:

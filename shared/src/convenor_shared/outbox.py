@@ -83,7 +83,8 @@ class ChangeFeed:
             return
         await serialize_writes(session)
         now = utcnow()
-        await session.execute(insert(self.model), [{**row, "at": now} for row in pending])
+        table = self.model.__table__  # type: ignore[attr-defined]  # Core: no ORM bulk path
+        await session.execute(insert(table), [{**row, "at": now} for row in pending])
 
     async def read(self, session: AsyncSession, after: int, limit: int) -> ChangePage:
         model = self.model

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Response
 from fastapi.params import File, Form
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from convenor_shared import idempotency
@@ -52,9 +53,10 @@ class TransactionalRoute(APIRoute):
                 content_type = request.headers.get("content-type", "")
                 if (content_type or await request.body()) and not _is_json(content_type):
                     raise UnsupportedMediaType("Send the body as application/json.")
+            pending = None
             if policy is not None and request.method == "POST":
-                return await idempotency.run(request, policy, lambda: _transact(request, original))
-            return await _transact(request, original)
+                pending = await idempotency.prepare(request, policy)
+            return await _transact(request, original, pending)
 
         return handler
 
@@ -63,7 +65,9 @@ def _is_form_route(route: APIRoute) -> bool:
     return any(isinstance(p.field_info, File | Form) for p in route.dependant.body_params)
 
 
-async def _transact(request: Request, original: Handler) -> Response:
+async def _transact(
+    request: Request, original: Handler, pending: idempotency.Pending | None
+) -> Response:
     database = request.app.state.database
     read_only = request.method in READ_METHODS and request.app.state.autocommit_reads
     async with database.read_session() if read_only else database.session() as session:
@@ -73,25 +77,29 @@ async def _transact(request: Request, original: Handler) -> Response:
             # then writes can fail at once with "database is locked" under concurrency.
             await session.connection(execution_options={"sqlite_immediate": True})
         try:
+            if pending is not None:
+                replay = await idempotency.replay_if_done(session, pending)
+                if replay is not None:
+                    await rollback(session)
+                    return replay
             response = await original(request)
             if read_only:
                 pass  # nothing to commit: each statement ran on its own
             elif response.status_code < 400 and session.in_transaction():
-                await before_response(request, session, response)
+                if pending is not None:
+                    await idempotency.record(session, pending, response)
                 await commit(session)
             else:
                 await rollback(session)
+        except IntegrityError as exc:
+            await rollback(session)
+            if pending is not None and idempotency.is_key_conflict(exc):
+                return await idempotency.replay_after_race(database, pending)
+            raise
         except BaseException:
             await rollback(session)
             raise
         return response
-
-
-async def before_response(request: Request, session: AsyncSession, response: Response) -> None:
-    """Work that must commit with the response (the idempotency record)."""
-    record = request.scope.get(idempotency.RECORD_KEY)
-    if record is not None:
-        await idempotency.complete(session, record, response)
 
 
 async def get_session(request: Request) -> AsyncSession:
