@@ -24,7 +24,6 @@ winner's response.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -138,12 +137,19 @@ def _lock_id(pending: Pending) -> int:
     return int.from_bytes(digest[:4], "big", signed=True)
 
 
-@functools.cache
-def _lookup(model: Any) -> Any:  # the model class (hashable; a mixin type is not, to mypy)
-    table = model.__table__  # type: ignore[attr-defined]
-    return select(table.c.fingerprint, table.c.status_code, table.c.headers, table.c.body).where(
-        table.c.client_id == bindparam("client_id"), table.c.key == bindparam("key")
-    )
+_STATEMENTS: dict[tuple[str, type[Any]], Any] = {}  # built once per model
+
+
+def _lookup(model: type[Any]) -> Any:
+    cached = _STATEMENTS.get(("lookup", model))
+    if cached is not None:
+        return cached
+    table = model.__table__
+    statement = select(
+        table.c.fingerprint, table.c.status_code, table.c.headers, table.c.body
+    ).where(table.c.client_id == bindparam("client_id"), table.c.key == bindparam("key"))
+    _STATEMENTS[("lookup", model)] = statement
+    return statement
 
 
 async def replay_if_done(session: AsyncSession, pending: Pending) -> Response | None:
@@ -178,9 +184,11 @@ async def _stored(session: AsyncSession, pending: Pending) -> Response | None:
     return Response(content=row.body or b"", status_code=row.status_code or 200, headers=headers)
 
 
-@functools.cache
-def _insert(model: Any) -> Any:
-    return insert(model.__table__)  # type: ignore[attr-defined]  # Core: no ORM bulk path
+def _insert(model: type[Any]) -> Any:
+    statement = _STATEMENTS.get(("insert", model))
+    if statement is None:  # Core on the table: no ORM bulk-insert path
+        statement = _STATEMENTS[("insert", model)] = insert(model.__table__)
+    return statement
 
 
 async def record(session: AsyncSession, pending: Pending, response: Response) -> None:
