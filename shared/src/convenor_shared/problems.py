@@ -38,6 +38,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("convenor.problems")
@@ -322,6 +323,12 @@ def install_problem_handlers(app: FastAPI) -> None:
     # catch-all below is Starlette's server-error path, which also re-raises.
     for unavailable in (ConnectionError, OSError, TimeoutError):
         app.add_exception_handler(unavailable, on_unexpected)
+
+    async def on_disconnect(request: Request, exc: Exception) -> JSONResponse:
+        # The client went away while sending its body: nothing to log, nobody to answer.
+        return problem_response(BadRequest("The client disconnected."), request)
+
+    app.add_exception_handler(ClientDisconnect, on_disconnect)
     app.add_exception_handler(Exception, on_unexpected)
 
     @app.get("/problems/{slug}", include_in_schema=False, response_class=HTMLResponse)
