@@ -131,6 +131,8 @@ async def add(session: AsyncSession, entity: Entity[M], values: Mapping[str, Any
         managed_by_id=values.get("managed_by_id", by.organisation_id),
     )
     session.add(record)
+    # Flushed at once: rows inserted by plain statements next (a footprint, a series' meetings)
+    # refer to it, and no relationship() tells the unit of work to order them.
     await session.flush()
     await _log(
         session, entity, record, "create", {k: [None, _jsonable(v)] for k, v in values.items()}, by
@@ -155,7 +157,6 @@ async def change(
     record.version += 1
     record.updated_at = utcnow()
     record.updated_by = by.client_id
-    await session.flush()
     await _log(session, entity, record, "update", diff, by)
     publish(session, entity, record)
     return record
@@ -168,7 +169,6 @@ async def touch(
     record.version += 1
     record.updated_at = utcnow()
     record.updated_by = by.client_id
-    await session.flush()
     await _log(session, entity, record, "update", {k: _jsonable(v) for k, v in note.items()}, by)
     publish(session, entity, record)
     return record
@@ -180,7 +180,6 @@ async def remove(session: AsyncSession, entity: Entity[M], record: M, by: Caller
     record.version += 1
     record.updated_at = record.deleted_at
     record.updated_by = by.client_id
-    await session.flush()
     await _log(session, entity, record, "delete", {}, by)
     session.info.get(_TOUCHED, {}).pop((entity.name, record.id), None)
     feed.record(session, entity.name, record.id, "delete", None)
