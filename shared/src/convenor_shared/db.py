@@ -126,7 +126,9 @@ def _ensure_sqlite_directory(url: str) -> None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
-def create_engine(url: str, *, pool_size: int = 10, timeout: float = 5.0) -> AsyncEngine:
+def create_engine(
+    url: str, *, pool_size: int = 10, timeout: float = 5.0, autocommit: bool = False
+) -> AsyncEngine:
     """Build the async engine for ``url`` with settings that suit each backend."""
     # No pre-ping: it costs a round trip per request. After a database restart the first use
     # of a dead connection fails (503, retry) and SQLAlchemy then invalidates the whole pool.
@@ -138,6 +140,8 @@ def create_engine(url: str, *, pool_size: int = 10, timeout: float = 5.0) -> Asy
         kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_timeout=timeout)
         if url.startswith("postgresql+asyncpg"):
             kwargs["connect_args"] = {"timeout": timeout, "command_timeout": max(timeout * 6, 30)}
+    if autocommit:
+        kwargs["isolation_level"] = "AUTOCOMMIT"
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
@@ -152,13 +156,15 @@ class Database:
         self.url = url
         self.engine = create_engine(url, pool_size=pool_size, timeout=timeout)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
-        # Reads that write nothing need no BEGIN/ROLLBACK round trips on PostgreSQL.
-        reader = (
-            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        # Reads that write nothing need no BEGIN/ROLLBACK round trips on PostgreSQL. They get
+        # a pool of their own: switching a pooled connection's isolation level per checkout
+        # costs more than the round trips it saves.
+        self.read_engine = (
+            create_engine(url, pool_size=pool_size, timeout=timeout, autocommit=True)
             if self.engine.dialect.name == "postgresql"
             else self.engine
         )
-        self.read_sessionmaker = async_sessionmaker(reader, expire_on_commit=False)
+        self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -173,6 +179,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
 
 
 def default_sqlite_url(service: str) -> str:
