@@ -140,6 +140,9 @@ class TestAnalyticsFollowsTheOtherServices:
         assert 'convenor_analytics_sync_items_behind{source="registry"} 0.0' in metrics
         assert 'convenor_analytics_sync_failing{source="gateway"} 0.0' in metrics
         assert "convenor_db_pool_checked_out" in metrics
+        gateway_metrics = (await admin.get(f"{GATEWAY}/metrics")).text
+        assert "convenor_gateway_audit_uncheckpointed_entries" in gateway_metrics
+        assert "convenor_gateway_checkpoint_age_seconds" in gateway_metrics
 
         second = (await admin.post(f"{ANALYTICS}/v1/sync")).json()  # nothing new anywhere
         assert second["items_applied"] == 0

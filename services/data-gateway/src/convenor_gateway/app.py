@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from convenor_gateway import __version__, keys
 from convenor_gateway.agreements.router import router as agreements_router
 from convenor_gateway.audit import checkpoints
+from convenor_gateway.audit import metrics as audit_metrics
 from convenor_gateway.audit.router import router as audit_router
 from convenor_gateway.catalogue import service as catalogue_service
 from convenor_gateway.catalogue.headers import CatalogueVersionHeader
@@ -91,6 +92,7 @@ def create_app(
             catalogue, directory, settings, database, keys.key_ring(settings), signing_keys
         )
         app.state.catalogue = catalogue
+        audit_metrics.install(app)
         app.state.directory = directory
         app.state.resolver = resolver or addresses.system_resolver
         tasks: list[asyncio.Task[None]] = []
