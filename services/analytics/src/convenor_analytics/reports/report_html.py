@@ -4,6 +4,7 @@ JavaScript, nothing fetched. Every value from the data is escaped."""
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from html import escape
 
 from convenor_analytics.costs.ledger import display
@@ -107,8 +108,8 @@ def render(review: Review) -> str:
             [
                 [
                     " / ".join(c["names"]),
-                    "£" + c["annual_cost"],
-                    "£" + c["estimated_saving"],
+                    display(Decimal(c["annual_cost"])),
+                    display(Decimal(c["estimated_saving"])),
                     f"{c['strongest_score']:.2f}",
                 ]
                 for c in review.clusters

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from convenor_analytics.costs.ledger import display
 from convenor_analytics.reports.review import Review
 
@@ -56,8 +58,8 @@ def render(review: Review) -> str:
             "|---|---:|---:|---:|",
         ]
         out += [
-            f"| {cell(' / '.join(c['names']))} | £{cell(c['annual_cost'])} | "
-            f"£{cell(c['estimated_saving'])} | {c['strongest_score']:.2f} |"
+            f"| {cell(' / '.join(c['names']))} | {display(Decimal(c['annual_cost']))} | "
+            f"{display(Decimal(c['estimated_saving']))} | {c['strongest_score']:.2f} |"
             for c in review.clusters
         ]
     else:
