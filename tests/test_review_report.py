@@ -64,8 +64,8 @@ class TestTheReviewReportOnTheDemo:
             in merseyside
         )
         assert (
-            "Consider merging Merseyside VAWG Strategic Group and Merseyside Domestic Abuse Partnership Board"
-            in merseyside
+            "Consider merging Merseyside VAWG Strategic Group and "
+            "Merseyside Domestic Abuse Partnership Board" in merseyside
         )
         # Money is shown to the penny, never as a long decimal.
         assert not re.search(r"£\d+\.\d{3,}", merseyside)
