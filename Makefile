@@ -7,9 +7,8 @@ STAMP := $(VENV)/.installed
 PACKAGES := $(wildcard shared services/registry services/data-gateway services/analytics)
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 PYTEST := $(BIN)/python -m pytest
-# Development credentials for the bootstrap admin client (refused in production mode).
-export CONVENOR_BOOTSTRAP_CLIENT_ID ?= convenor-admin
-export CONVENOR_BOOTSTRAP_CLIENT_SECRET ?= convenor-admin-development-secret
+# `make run` and `make demo` give the bootstrap admin client its development credentials
+# (scripts/run.py); they are refused in production mode.
 
 .PHONY: install run demo clients test test-sqlite test-shared test-registry test-gateway test-analytics test-cross lint migrate bench soak clean
 

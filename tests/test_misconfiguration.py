@@ -4,6 +4,7 @@ generated keys, plain-http issuers, weak service secrets."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,15 @@ CASES = [
     for kind in SERVICE_BAD
     for name, change in {**BAD, **SERVICE_BAD[kind]}.items()
 ]
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Judge the settings written here, not whatever the shell or a ``.env`` file adds."""
+    for name in list(os.environ):
+        if name.startswith(("REGISTRY_", "GATEWAY_", "ANALYTICS_", "CONVENOR_BOOTSTRAP_")):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
 
 
 class TestProductionMode:
