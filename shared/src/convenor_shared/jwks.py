@@ -55,7 +55,7 @@ class RemoteJWKS:
         client: httpx.AsyncClient,
         *,
         ttl_seconds: float = 300.0,
-        min_refresh_seconds: float = 10.0,
+        min_refresh_seconds: float = 2.0,
     ) -> None:
         self.url = url
         self._client = client

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,9 @@ def generate_key_file(directory: Path) -> Path:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    path = directory / f"signing-{time.strftime('%Y%m%dT%H%M%S')}-{os.urandom(3).hex()}.pem"
+    # Microseconds in the name: two keys made within one second must still sort by age.
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    path = directory / f"signing-{stamp}-{os.urandom(3).hex()}.pem"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
