@@ -31,6 +31,7 @@ from convenor_shared.limits import BodyLimitMiddleware, RateLimitMiddleware
 from convenor_shared.migrations import head_revision
 from convenor_shared.observability import Metrics, RequestContextMiddleware, configure_logging
 from convenor_shared.problems import install_problem_handlers
+from convenor_shared.schemas import DECIMAL_PATTERN
 from convenor_shared.settings import ServiceSettings
 from convenor_shared.tracing import build_tracer, instrument_client
 
@@ -179,6 +180,23 @@ def _document_page_limit(schema: dict[str, Any], maximum: int) -> None:
                         variant["maximum"] = maximum
 
 
+def _document_decimal_strings(node: Any) -> None:
+    """pydantic documents a decimal as a number or *any* string; it takes only plain decimal
+    notation (:data:`convenor_shared.schemas.DECIMAL_PATTERN`). Say so wherever the pair
+    appears, so that the schema tells the truth."""
+    if isinstance(node, dict):
+        variants = node.get("anyOf")
+        if isinstance(variants, list) and any(v.get("type") == "number" for v in variants):
+            for variant in variants:
+                if variant == {"type": "string"}:
+                    variant["pattern"] = DECIMAL_PATTERN
+        for value in node.values():
+            _document_decimal_strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            _document_decimal_strings(value)
+
+
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "RFC 9457 problem details",
@@ -208,6 +226,7 @@ def _openapi(app: FastAPI, spec: ServiceSpec) -> dict[str, Any]:
     components = schema.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     _document_page_limit(schema, app.state.settings.max_page_limit)
+    _document_decimal_strings(schema.get("components", {}))
     for operations in schema.get("paths", {}).values():
         operation = operations.get("post")
         if operation is None:

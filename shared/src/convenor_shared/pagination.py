@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import uuid
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -18,6 +19,16 @@ from pydantic import BaseModel
 from convenor_shared.problems import BadRequest, Unprocessable
 
 T = TypeVar("T")
+# A cursor is base64url without padding; the schema says so.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+_CURSOR = re.compile(CURSOR_PATTERN)
+
+
+class InvalidCursor(BadRequest):
+    """The ``cursor`` is not one this service issued (a cursor from another list, or one that
+    was edited). Start again without a cursor and follow each page's ``next_cursor``."""
+
+    slug, title = "invalid-cursor", "Invalid cursor"
 
 
 class Page(BaseModel, Generic[T]):
@@ -35,13 +46,15 @@ def encode_cursor(position: dict[str, Any]) -> str:
 
 def decode_cursor(cursor: str) -> dict[str, Any]:
     """The position behind a cursor; a malformed cursor is a 400."""
+    if not _CURSOR.match(cursor):
+        raise InvalidCursor("The cursor is not one this service issued.")
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("The cursor is not one this service issued.") from exc
+        raise InvalidCursor("The cursor is not one this service issued.") from exc
     if not isinstance(value, dict):
-        raise BadRequest("The cursor is not one this service issued.")
+        raise InvalidCursor("The cursor is not one this service issued.")
     return value
 
 
@@ -64,13 +77,21 @@ class PageParams:
         try:
             return uuid.UUID(str(value))
         except ValueError as exc:
-            raise BadRequest("The cursor is not one this service issued.") from exc
+            raise InvalidCursor("The cursor is not one this service issued.") from exc
 
 
 async def page_params(
     request: Request,
     limit: Annotated[int | None, Query(ge=1, description="Page size (at most the maximum)")] = None,
-    cursor: Annotated[str | None, Query(max_length=512, description="From next_cursor")] = None,
+    cursor: Annotated[
+        str | None,
+        # The pattern is documented, not enforced here: any cursor not issued is a 400.
+        Query(
+            max_length=512,
+            json_schema_extra={"pattern": CURSOR_PATTERN},
+            description="From next_cursor",
+        ),
+    ] = None,
 ) -> PageParams:
     settings = request.app.state.settings
     if limit is not None and limit > settings.max_page_limit:

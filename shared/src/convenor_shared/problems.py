@@ -14,6 +14,7 @@ render them as ``application/problem+json``. The hierarchy::
     ├── PayloadTooLarge          413
     ├── UnsupportedMediaType     415
     ├── Unprocessable            422
+    │   └── RuleBroken           422  (a rule of the domain, beyond what the schema states)
     ├── PreconditionRequired     428
     ├── TooManyRequests          429  (adds Retry-After)
     ├── BadGateway               502
@@ -163,6 +164,16 @@ class Unprocessable(Problem):
     """The request is well formed but its content breaks a rule; ``errors`` says where."""
 
     status, slug, title = 422, "validation-error", "Validation error"
+
+
+class RuleBroken(Unprocessable):
+    """The request matches the API's schema but breaks a rule of the domain that a schema
+    cannot state: one that relates two values (an end before its start), or the request to the
+    records already held (a decision of another meeting, an organisation the registry does not
+    know). ``detail`` names the rule; nothing was changed. Services subclass it for rules with
+    a type of their own."""
+
+    slug, title = "rule-broken", "Rule broken"
 
 
 class PreconditionRequired(Problem):

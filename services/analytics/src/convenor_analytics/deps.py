@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from convenor_shared.auth import Caller, require
 from convenor_shared.problems import PROBLEM_RESPONSES
 from convenor_shared.routing import TransactionalRoute
+from convenor_shared.schemas import IsoDate
 
 # Everything analytics serves is read-only; triggering a sync only pulls, so it needs no more.
 Reader = Annotated[Caller, require("analytics:read")]
@@ -33,5 +34,5 @@ Area = Annotated[
     Query(max_length=64, description="Area id or GSS code; covers the areas inside it"),
 ]
 PartnershipParam = Annotated[uuid.UUID | None, Query(description="One partnership")]
-From = Annotated[date | None, Query(alias="from", description="Window start (inclusive)")]
-To = Annotated[date | None, Query(description="Window end (inclusive); default today")]
+From = Annotated[IsoDate | None, Query(alias="from", description="Window start (inclusive)")]
+To = Annotated[IsoDate | None, Query(description="Window end (inclusive); default today")]

@@ -31,7 +31,7 @@ from convenor_analytics.landscape import scope as scopes
 from convenor_analytics.landscape.scope import PartnershipNotFound, Scope
 from convenor_analytics.landscape.service import LandscapeCache
 from convenor_analytics.parameters import describe
-from convenor_shared.problems import Unprocessable
+from convenor_shared.problems import RuleBroken
 
 PARAMETERS = [
     "duplication_tau",
@@ -144,7 +144,7 @@ async def what_if(
     p = ctx.parameters
     ids = list(dict.fromkeys(str(i) for i in body.partnership_ids))
     if len(ids) < 2:
-        raise Unprocessable("Name at least two different partnerships to merge.")
+        raise RuleBroken("Name at least two different partnerships to merge.")
     for pid in ids:
         if pid not in ctx.land.partnerships:
             raise PartnershipNotFound(f"No partnership with id {pid!r}.")

@@ -8,7 +8,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from convenor_analytics.landscape.model import Area, Landscape, Partnership
-from convenor_shared.problems import NotFound, Unprocessable
+from convenor_shared.problems import NotFound, RuleBroken
 
 
 class AreaNotFound(NotFound):
@@ -23,7 +23,7 @@ class PartnershipNotFound(NotFound):
     slug = "partnership-not-found"
 
 
-class WindowInvalid(Unprocessable):
+class WindowInvalid(RuleBroken):
     """``from`` must not be after ``to``."""
 
     slug = "window-invalid"

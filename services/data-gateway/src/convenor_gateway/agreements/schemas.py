@@ -8,7 +8,7 @@ from pydantic import Field, HttpUrl, model_validator
 
 from convenor_gateway.checks.schemas import DataItem, GatewayId, LawfulBasis
 from convenor_gateway.vocabularies import AgreementStatus, DpiaStatus, Purpose
-from convenor_shared.schemas import ReadModel, RequestModel
+from convenor_shared.schemas import ReadModel, RequestModel, cross_field
 
 
 class AgreementCreate(RequestModel):
@@ -35,11 +35,22 @@ class AgreementCreate(RequestModel):
     @model_validator(mode="after")
     def dates_in_order(self) -> AgreementCreate:
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
+            raise cross_field("end_date is before start_date")
         return self
 
 
 class AgreementUpdate(RequestModel):
+    not_clearable = frozenset(
+        {
+            "title",
+            "party_organisation_ids",
+            "purposes",
+            "legal_gateways",
+            "data_items",
+            "dpia_status",
+            "status",
+        }
+    )
     title: str | None = Field(default=None, min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=10_000)
     party_organisation_ids: list[uuid.UUID] | None = Field(

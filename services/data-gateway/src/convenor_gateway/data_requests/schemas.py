@@ -4,19 +4,47 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
 
 from convenor_gateway.checks.schemas import DataItem, GatewayCheckResult, GatewayId, LawfulBasis
 from convenor_gateway.vocabularies import (
+    DATA_CATEGORIES,
     IDENTIFIABLE_CATEGORIES,
     Identifiability,
     Purpose,
     RefusalCode,
     RequestStatus,
 )
-from convenor_shared.schemas import ReadModel, RequestModel
+from convenor_shared.schemas import ReadModel, RequestModel, cross_field
 
 Text = Field(min_length=1, max_length=10_000)
+IDENTIFIABLE_ITEM: JsonDict = {
+    "properties": {"category": {"enum": [c for c in sorted(IDENTIFIABLE_CATEGORIES)]}},
+    "required": ["category"],
+}
+# The identifiability rule of check_items, stated in the schema too: an aggregate request asks
+# for no identifiable item; a pseudonymised or identifiable one for at least one.
+IDENTIFIABILITY_RULE: JsonDict = {
+    "if": {
+        "properties": {"identifiability": {"const": "aggregate"}},
+        "required": ["identifiability"],
+    },
+    "then": {
+        "properties": {
+            "data_items": {
+                "items": {
+                    "properties": {
+                        "category": {
+                            "enum": [c for c in DATA_CATEGORIES if c not in IDENTIFIABLE_CATEGORIES]
+                        }
+                    }
+                }
+            }
+        }
+    },
+    "else": {"properties": {"data_items": {"contains": IDENTIFIABLE_ITEM}}},
+}
 
 
 def check_items(items: list[DataItem] | None, identifiability: str | None) -> None:
@@ -24,7 +52,7 @@ def check_items(items: list[DataItem] | None, identifiability: str | None) -> No
         return
     names = [item.name for item in items]
     if len(set(names)) != len(names):
-        raise ValueError("data item names must be unique")
+        raise cross_field("data item names must be unique")
     identifiable = [i.name for i in items if i.category in IDENTIFIABLE_CATEGORIES]
     if identifiability == "aggregate" and identifiable:
         raise ValueError(
@@ -52,6 +80,8 @@ class RequestFields(RequestModel):
 
 
 class RequestCreate(RequestFields):
+    model_config = ConfigDict(json_schema_extra=IDENTIFIABILITY_RULE)
+
     holder_organisation_id: uuid.UUID
     purpose: Purpose
     justification: str = Text
@@ -67,13 +97,25 @@ class RequestCreate(RequestFields):
     @model_validator(mode="after")
     def consistent(self) -> RequestCreate:
         if self.period_start and self.period_end and self.period_end < self.period_start:
-            raise ValueError("period_end is before period_start")
+            raise cross_field("period_end is before period_start")
         check_items(self.data_items, self.identifiability)
         return self
 
 
 class RequestUpdate(RequestFields):
     """Change a draft, or a request returned for clarification (requester only)."""
+
+    not_clearable = frozenset(
+        {
+            "purpose",
+            "justification",
+            "necessity",
+            "legal_gateways",
+            "data_items",
+            "identifiability",
+            "retention_days",
+        }
+    )
 
     purpose: Purpose | None = None
     justification: str | None = Field(default=None, min_length=1, max_length=10_000)
@@ -85,6 +127,41 @@ class RequestUpdate(RequestFields):
 
 
 class TransitionCreate(RequestModel):
+    # What the moves need, stated in the schema too: a refusal its code and its reason, a
+    # request for clarification its question; reason codes only for refusals, approved items
+    # only for approvals. (Which items an approval may name depends on the request.)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"to": {"const": "refused"}}, "required": ["to"]},
+            "then": {
+                "properties": {
+                    "reason_code": {"type": "string"},
+                    "reason": {"type": "string", "pattern": "\\S"},
+                    "approved_items": {"type": "null"},
+                },
+                "required": ["reason_code", "reason"],
+            },
+            "else": {
+                "properties": {"reason_code": {"type": "null"}},
+                "if": {
+                    "properties": {"to": {"enum": ["approved", "partially_approved"]}},
+                    "required": ["to"],
+                },
+                "else": {
+                    "properties": {"approved_items": {"type": "null"}},
+                    "if": {
+                        "properties": {"to": {"const": "clarification_requested"}},
+                        "required": ["to"],
+                    },
+                    "then": {
+                        "properties": {"reason": {"type": "string", "pattern": "\\S"}},
+                        "required": ["reason"],
+                    },
+                },
+            },
+        }
+    )
+
     to: RequestStatus
     reason_code: RefusalCode | None = Field(default=None, description="Required to refuse")
     reason: str | None = Field(default=None, max_length=5000)

@@ -8,12 +8,12 @@ from convenor_shared.problems import (
     Gone,
     NotFound,
     Problem,
+    RuleBroken,
     ServiceUnavailable,
-    Unprocessable,
 )
 
 
-class DeliveryRefused(Unprocessable):
+class DeliveryRefused(RuleBroken):
     """The delivered dataset does not match what was approved, and nothing was stored.
     ``problems`` lists each problem with its ``column``, its 1-based data ``row`` (null for the
     header or the file as a whole), the ``rule`` broken (``unapproved_column``,
@@ -64,7 +64,7 @@ class NotTheRecipient(Forbidden):
     slug, title = "not-the-recipient", "Not the recipient"
 
 
-class PurposeRequired(Unprocessable):
+class PurposeRequired(RuleBroken):
     """A download must state its purpose in the ``Data-Purpose`` header, and it must be the
     request's purpose (for example ``Data-Purpose: crime_and_disorder_reduction``). The attempt
     was logged."""

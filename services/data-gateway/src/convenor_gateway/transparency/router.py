@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Query
@@ -9,6 +8,7 @@ from convenor_gateway.deps import RuntimeDep, api_router
 from convenor_gateway.transparency import service as transparency_service
 from convenor_gateway.transparency.schemas import TransparencyReport
 from convenor_shared.routing import SessionDep
+from convenor_shared.schemas import IsoDate
 
 router = api_router("/v1/transparency", "transparency")
 
@@ -17,8 +17,8 @@ router = api_router("/v1/transparency", "transparency")
 async def get_transparency(
     session: SessionDep,
     rt: RuntimeDep,
-    period_from: Annotated[date | None, Query(alias="from")] = None,
-    period_to: Annotated[date | None, Query(alias="to")] = None,
+    period_from: Annotated[IsoDate | None, Query(alias="from")] = None,
+    period_to: Annotated[IsoDate | None, Query(alias="to")] = None,
 ) -> TransparencyReport:
     """Published figures, no token needed: counts, turnaround and outcomes of submitted
     requests by legal gateway, purpose and partner classification, small numbers suppressed."""

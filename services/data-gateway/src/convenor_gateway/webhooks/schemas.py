@@ -24,7 +24,13 @@ EventType = Literal[
 
 
 class WebhookCreate(RequestModel):
-    url: str = Field(min_length=9, max_length=2000, examples=["https://partner.example/convenor"])
+    url: str = Field(
+        min_length=9,
+        max_length=2000,
+        examples=["https://partner.example/convenor"],
+        description="An https URL, without credentials, whose host resolves only to public "
+        "addresses (else 422 webhook-url-refused)",
+    )
     events: list[EventType] = Field(
         default_factory=list, max_length=20, description="Empty for every event"
     )

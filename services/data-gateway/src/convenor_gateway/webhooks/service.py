@@ -18,7 +18,7 @@ from convenor_gateway.webhooks import addresses, repository, signing
 from convenor_gateway.webhooks.schemas import WebhookCreate
 from convenor_shared.auth import Caller
 from convenor_shared.db import new_id, utcnow
-from convenor_shared.problems import NotFound, Unprocessable
+from convenor_shared.problems import NotFound, RuleBroken
 
 _ACTIVE = "gateway.webhooks"
 RECENT_DELIVERIES = 50
@@ -30,7 +30,7 @@ class WebhookNotFound(NotFound):
     slug = "webhook-not-found"
 
 
-class WebhookUrlRefused(Unprocessable):
+class WebhookUrlRefused(RuleBroken):
     """The webhook URL was refused: it must be https, carry no credentials, and its host must
     resolve only to public addresses (not loopback, private, link-local, multicast or
     reserved ones)."""

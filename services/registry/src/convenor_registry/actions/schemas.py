@@ -23,6 +23,7 @@ class ActionCreate(RequestModel):
 
 
 class ActionUpdate(RequestModel):
+    not_clearable = frozenset({"title", "status"})
     title: str | None = Field(default=None, min_length=1, max_length=500)
     description: str | None = Field(default=None, max_length=10_000)
     owner_person_id: uuid.UUID | None = None

@@ -21,7 +21,7 @@ from convenor_registry.permissions import ensure_can_manage
 from convenor_shared.auth import Caller
 from convenor_shared.db import utcnow
 from convenor_shared.pagination import PageParams, page_of
-from convenor_shared.problems import NotFound, Unprocessable
+from convenor_shared.problems import NotFound, RuleBroken
 
 
 class ActionNotFound(NotFound):
@@ -86,11 +86,11 @@ async def _check(session: AsyncSession, values: dict[str, Any], meeting: Meeting
     if values.get("decision_id"):
         decision = await agenda_service.get_decision(session, values["decision_id"])
         if meeting is None or decision.meeting_id != meeting.id:
-            raise Unprocessable("decision_id must be a decision of the same meeting.")
+            raise RuleBroken("decision_id must be a decision of the same meeting.")
     if values.get("review_id"):
         review = await session.get(Review, values["review_id"])
         if review is None or review.deleted_at is not None:
-            raise Unprocessable("review_id names no review.")
+            raise RuleBroken("review_id names no review.")
 
 
 def _completion(values: dict[str, Any], current: Action | None = None) -> dict[str, Any]:
@@ -104,7 +104,7 @@ def _completion(values: dict[str, Any], current: Action | None = None) -> dict[s
     elif "status" in values:
         values["completed_date"] = None
     elif values.get("completed_date") is not None:
-        raise Unprocessable("completed_date applies to an action that is done.")
+        raise RuleBroken("completed_date applies to an action that is done.")
     return values
 
 

@@ -20,6 +20,7 @@ class AgendaItemCreate(RequestModel):
 
 
 class AgendaItemUpdate(RequestModel):
+    not_clearable = frozenset({"title", "position", "item_type", "themes"})
     title: str | None = Field(default=None, min_length=1, max_length=300)
     position: int | None = Field(default=None, ge=0, le=1000)
     item_type: AgendaItemType | None = None
@@ -45,6 +46,7 @@ class DecisionCreate(RequestModel):
 
 
 class DecisionUpdate(RequestModel):
+    not_clearable = frozenset({"text", "themes"})
     text: str | None = Field(default=None, min_length=1, max_length=10_000)
     agenda_item_id: uuid.UUID | None = None
     themes: list[Theme] | None = Field(default=None, max_length=20)

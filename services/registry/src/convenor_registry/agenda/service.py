@@ -20,7 +20,7 @@ from convenor_registry.agenda.schemas import (
 from convenor_registry.meetings import service as meetings_service
 from convenor_registry.models import AgendaItem, Decision, Meeting
 from convenor_shared.auth import Caller
-from convenor_shared.problems import NotFound, Unprocessable
+from convenor_shared.problems import NotFound, RuleBroken
 
 
 class AgendaItemNotFound(NotFound):
@@ -88,7 +88,7 @@ async def _check_item(session: AsyncSession, meeting: Meeting, item_id: uuid.UUI
     if item_id is not None:
         item = await get_item(session, item_id)
         if item.meeting_id != meeting.id:
-            raise Unprocessable("agenda_item_id must be an item of the same meeting.")
+            raise RuleBroken("agenda_item_id must be an item of the same meeting.")
 
 
 async def add_decision(

@@ -25,6 +25,7 @@ class AreaCreate(RequestModel):
 
 
 class AreaUpdate(RequestModel):
+    not_clearable = frozenset({"name"})
     name: str | None = Field(default=None, min_length=1, max_length=200)
     tier: str | None = Field(default=None, max_length=40)
     vintage: str | None = Field(default=None, max_length=20)

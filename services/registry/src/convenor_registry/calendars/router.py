@@ -33,12 +33,24 @@ TokenQuery = Annotated[
         description="A calendar subscription token (instead of a bearer token)",
     ),
 ]
+# A date, or a date-time with or without its offset (calendar clients send local times,
+# read as UTC); the service parses what the pattern lets through.
+INSTANT = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$"
+)
 FromQuery = Annotated[
     str | None,
-    Query(alias="from", max_length=40, description="Start of the window (date or date-time)"),
+    Query(
+        alias="from",
+        max_length=40,
+        pattern=INSTANT,
+        description="Start of the window (date or date-time)",
+    ),
 ]
 ToQuery = Annotated[
-    str | None, Query(max_length=40, description="End of the window (date or date-time)")
+    str | None,
+    Query(max_length=40, pattern=INSTANT, description="End of the window (date or date-time)"),
 ]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 

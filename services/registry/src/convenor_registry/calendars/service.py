@@ -34,7 +34,7 @@ from convenor_registry.partnerships import service as partnerships_service
 from convenor_registry.people import service as people_service
 from convenor_shared.auth import Caller
 from convenor_shared.db import new_id, utcnow
-from convenor_shared.problems import NotFound, Unauthorized, Unprocessable
+from convenor_shared.problems import NotFound, RuleBroken, Unauthorized
 
 TOKEN_PREFIX = "cvcal_"  # noqa: S105 (not a secret) lets secret scanners recognise a leaked subscription URL
 PATHS = {
@@ -107,7 +107,7 @@ def _instant(value: str, name: str) -> datetime:
             return datetime(day.year, day.month, day.day, tzinfo=UTC)
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise Unprocessable(f"{name} must be an ISO 8601 date or date-time.") from exc
+        raise RuleBroken(f"{name} must be an ISO 8601 date or date-time.") from exc
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
@@ -126,9 +126,9 @@ def window(start: str | None, end: str | None, window_days: int) -> Window:
     elif upper is None:
         upper = lower + 2 * span
     if upper <= lower:
-        raise Unprocessable("to must be after from.")
+        raise RuleBroken("to must be after from.")
     if upper - lower > 2 * span:
-        raise Unprocessable(f"The window may span at most {2 * window_days} days.")
+        raise RuleBroken(f"The window may span at most {2 * window_days} days.")
     return Window(lower, upper)
 
 
@@ -139,7 +139,7 @@ async def resolve_subject(session: AsyncSession, subject: str, reference: str) -
     try:
         subject_id = uuid.UUID(reference)
     except ValueError as exc:
-        raise Unprocessable(f"subject_id must be a {subject} id.") from exc
+        raise RuleBroken(f"subject_id must be a {subject} id.") from exc
     getter = {
         "partnership": partnerships_service.get,
         "person": people_service.get,

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from convenor_shared.schemas import ReadModel, RequestModel
 
@@ -20,6 +20,21 @@ Scope = Literal[
 
 
 class ClientCreate(RequestModel):
+    # jwks (non-empty) exactly for private_key_jwt (the schema says it too).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {
+                "properties": {"auth_method": {"const": "private_key_jwt"}},
+                "required": ["auth_method"],
+            },
+            "then": {
+                "properties": {"jwks": {"type": "object", "minProperties": 1}},
+                "required": ["jwks"],
+            },
+            "else": {"properties": {"jwks": {"anyOf": [{"type": "null"}, {"maxProperties": 0}]}}},
+        }
+    )
+
     name: str = Field(min_length=1, max_length=200)
     scopes: list[Scope] = Field(min_length=1, max_length=7)
     auth_method: Literal["client_secret_basic", "private_key_jwt"] = "client_secret_basic"

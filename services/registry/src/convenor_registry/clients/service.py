@@ -16,7 +16,7 @@ from convenor_registry.models import ApiClient, Organisation
 from convenor_registry.oauth.secrets import hash_secret, new_client_id, new_secret, verify_secret
 from convenor_shared.auth import Caller
 from convenor_shared.db import new_id, utcnow
-from convenor_shared.problems import Forbidden, NotFound, Unprocessable
+from convenor_shared.problems import Forbidden, NotFound, RuleBroken
 
 log = logging.getLogger("convenor.registry.clients")
 
@@ -46,9 +46,9 @@ async def create(
         try:
             KeySet.import_key_set(body.jwks)  # type: ignore[arg-type]
         except (JoseError, ValueError, TypeError, KeyError) as exc:
-            raise Unprocessable("jwks is not a valid JSON Web Key Set.") from exc
+            raise RuleBroken("jwks is not a valid JSON Web Key Set.") from exc
         if any("d" in key for key in body.jwks.get("keys", [])):
-            raise Unprocessable("jwks must hold public keys only; never send a private key.")
+            raise RuleBroken("jwks must hold public keys only; never send a private key.")
     secret = new_secret() if body.auth_method == "client_secret_basic" else None
     client = ApiClient(
         id=new_id(),

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-from convenor_shared.problems import Unprocessable
+from convenor_shared.problems import RuleBroken
 
 LOCAL = ZoneInfo("Europe/London")
 
@@ -21,12 +21,12 @@ LOCAL = ZoneInfo("Europe/London")
 def expand(rule: str, first_start: datetime, *, limit: int, horizon: timedelta) -> list[datetime]:
     """Occurrence start times (UTC) of ``rule`` from ``first_start``, at most ``limit``."""
     if any(part in rule.upper() for part in ("DTSTART", "\n", "BYSECOND", "FREQ=SECONDLY")):
-        raise Unprocessable("The rule must be a bare RRULE value (no DTSTART, no seconds).")
+        raise RuleBroken("The rule must be a bare RRULE value (no DTSTART, no seconds).")
     local_start = first_start.astimezone(LOCAL).replace(tzinfo=None)
     try:
         recurrence = rrulestr(rule.removeprefix("RRULE:"), dtstart=local_start)
     except (ValueError, TypeError) as exc:
-        raise Unprocessable(f"The recurrence rule is not valid RFC 5545: {exc}") from exc
+        raise RuleBroken(f"The recurrence rule is not valid RFC 5545: {exc}") from exc
     until = local_start + horizon
     starts: list[datetime] = []
     for occurrence in recurrence:
@@ -34,5 +34,5 @@ def expand(rule: str, first_start: datetime, *, limit: int, horizon: timedelta) 
             break
         starts.append(occurrence.replace(tzinfo=LOCAL).astimezone(ZoneInfo("UTC")))
     if not starts:
-        raise Unprocessable("The recurrence rule gives no occurrence.")
+        raise RuleBroken("The recurrence rule gives no occurrence.")
     return starts

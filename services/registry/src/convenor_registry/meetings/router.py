@@ -3,7 +3,6 @@ from __future__ import annotations
 import uuid
 
 from fastapi import Request, Response
-from pydantic import AwareDatetime
 
 from convenor_registry.deps import Reader, Writer, api_router
 from convenor_registry.meetings import service as meetings_service
@@ -21,6 +20,7 @@ from convenor_registry.vocabularies import MeetingStatus
 from convenor_shared.concurrency import check_if_match, etag_of, set_etag
 from convenor_shared.pagination import Page, PageDep
 from convenor_shared.routing import SessionDep
+from convenor_shared.schemas import IsoDateTime
 
 router = api_router("/v1", "meetings")
 
@@ -31,8 +31,8 @@ async def list_meetings(
     session: SessionDep,
     caller: Reader,
     page: PageDep,
-    start_from: AwareDatetime | None = None,
-    start_to: AwareDatetime | None = None,
+    start_from: IsoDateTime | None = None,
+    start_to: IsoDateTime | None = None,
     status: MeetingStatus | None = None,
 ) -> Page[MeetingRead]:
     """A partnership's meetings in date order."""

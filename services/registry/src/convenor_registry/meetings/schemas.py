@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import AwareDatetime, Field, HttpUrl, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, HttpUrl, model_validator
 
 from convenor_registry.vocabularies import (
     AttendanceStatus,
@@ -12,7 +12,7 @@ from convenor_registry.vocabularies import (
     MeetingPurpose,
     MeetingStatus,
 )
-from convenor_shared.schemas import ReadModel, RecordRead, RequestModel
+from convenor_shared.schemas import ReadModel, RecordRead, RequestModel, cross_field
 
 
 class MeetingFields(RequestModel):
@@ -37,11 +37,12 @@ class MeetingCreate(MeetingFields):
     @model_validator(mode="after")
     def ends_after_it_starts(self) -> MeetingCreate:
         if self.end <= self.start:
-            raise ValueError("end must be after start")
+            raise cross_field("end must be after start")
         return self
 
 
 class MeetingUpdate(RequestModel):
+    not_clearable = frozenset({"start", "end", "prep_minutes", "mode", "status", "purpose"})
     title: str | None = Field(default=None, max_length=300)
     start: AwareDatetime | None = None
     end: AwareDatetime | None = None
@@ -91,6 +92,18 @@ class SeriesRead(RecordRead):
 
 
 class AttendanceRecord(RequestModel):
+    # The deputy rule, stated in the schema too: deputy_for_id exactly when status is deputy.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"status": {"const": "deputy"}}, "required": ["status"]},
+            "then": {
+                "properties": {"deputy_for_id": {"type": "string", "format": "uuid"}},
+                "required": ["deputy_for_id"],
+            },
+            "else": {"properties": {"deputy_for_id": {"type": "null"}}},
+        }
+    )
+
     person_id: uuid.UUID
     status: AttendanceStatus
     deputy_for_id: uuid.UUID | None = Field(
@@ -105,7 +118,7 @@ class AttendanceRecord(RequestModel):
         if self.status != "deputy" and self.deputy_for_id is not None:
             raise ValueError("deputy_for_id applies only to status deputy")
         if self.deputy_for_id == self.person_id:
-            raise ValueError("a person cannot deputise for themselves")
+            raise cross_field("a person cannot deputise for themselves")
         return self
 
 

@@ -27,8 +27,8 @@ from convenor_registry.people import service as people_service
 from convenor_registry.permissions import ensure_can_manage
 from convenor_shared.auth import Caller
 from convenor_shared.db import new_id
-from convenor_shared.pagination import PageParams, page_of
-from convenor_shared.problems import BadRequest, NotFound, Unprocessable
+from convenor_shared.pagination import InvalidCursor, PageParams, page_of
+from convenor_shared.problems import NotFound, RuleBroken
 
 SERIES_HORIZON = timedelta(days=5 * 366)
 
@@ -83,9 +83,9 @@ async def list_for(
         try:
             after = (datetime.fromisoformat(str(page.after("start"))), page.after_id())
         except ValueError as exc:
-            raise BadRequest("The cursor is not one this service issued.") from exc
+            raise InvalidCursor("The cursor is not one this service issued.") from exc
         if after[1] is None:
-            raise BadRequest("The cursor is not one this service issued.")
+            raise InvalidCursor("The cursor is not one this service issued.")
     query = repository.of_partnership(
         partnership.id,
         start_from=start_from,
@@ -120,7 +120,7 @@ async def update(
     values = _values(body, unset=True)
     start, end = values.get("start", meeting.start), values.get("end", meeting.end)
     if start is None or end is None or end <= start:
-        raise Unprocessable("end must be after start.")
+        raise RuleBroken("end must be after start.")
     return await records.change(session, ENTITY, meeting, values, by)
 
 
@@ -206,7 +206,7 @@ async def put_attendance(
     await ensure_can_manage_meeting(session, meeting, by)
     people = [r.person_id for r in body.records]
     if len(set(people)) != len(people):
-        raise Unprocessable("Each person appears once in an attendance list.")
+        raise RuleBroken("Each person appears once in an attendance list.")
     await people_service.get_many(
         session, list({*people, *(r.deputy_for_id for r in body.records if r.deputy_for_id)})
     )

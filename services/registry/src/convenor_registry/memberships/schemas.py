@@ -3,13 +3,24 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from convenor_registry.vocabularies import MembershipRole
-from convenor_shared.schemas import RecordRead, RequestModel
+from convenor_shared.schemas import RecordRead, RequestModel, cross_field
 
 
 class MembershipCreate(RequestModel):
+    # Without a person, an organisation's seat (the schema says it too).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"person_id": {"type": "null"}}},
+            "then": {
+                "properties": {"organisation_id": {"type": "string", "format": "uuid"}},
+                "required": ["organisation_id"],
+            },
+        }
+    )
+
     person_id: uuid.UUID | None = Field(default=None, description="A named member")
     organisation_id: uuid.UUID | None = Field(
         default=None, description="An organisation's seat (filled by whoever it sends)"
@@ -29,11 +40,12 @@ class MembershipCreate(RequestModel):
         if self.person_id is None and self.organisation_id is None:
             raise ValueError("a membership names a person_id or an organisation_id")
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
+            raise cross_field("end_date is before start_date")
         return self
 
 
 class MembershipUpdate(RequestModel):
+    not_clearable = frozenset({"role", "voting", "required", "deputy_ids"})
     on_behalf_of_id: uuid.UUID | None = None
     role: MembershipRole | None = None
     voting: bool | None = None

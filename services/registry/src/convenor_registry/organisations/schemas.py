@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from pydantic import Field, HttpUrl, model_validator
+from pydantic import ConfigDict, Field, HttpUrl, model_validator
 
 from convenor_registry.vocabularies import (
     OrganisationClassification,
@@ -19,6 +19,17 @@ class Identifier(RequestModel):
 
 
 class OrganisationCreate(RequestModel):
+    # kind only for a local policing body (the schema says it too).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {
+                "properties": {"classification": {"const": "local_policing_body"}},
+                "required": ["classification"],
+            },
+            "else": {"properties": {"kind": {"type": "null"}}},
+        }
+    )
+
     name: str = Field(min_length=1, max_length=300)
     classification: OrganisationClassification
     kind: PolicingBodyKind | None = Field(
@@ -38,6 +49,7 @@ class OrganisationCreate(RequestModel):
 
 
 class OrganisationUpdate(RequestModel):
+    not_clearable = frozenset({"name", "identifiers", "area_ids"})
     name: str | None = Field(default=None, min_length=1, max_length=300)
     kind: PolicingBodyKind | None = None
     kind_effective_from: date | None = None

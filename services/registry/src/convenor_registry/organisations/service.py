@@ -19,7 +19,7 @@ from convenor_registry.organisations.schemas import (
 from convenor_registry.permissions import ensure_can_manage
 from convenor_shared.auth import Caller
 from convenor_shared.pagination import PageParams, page_of
-from convenor_shared.problems import NotFound, Unprocessable
+from convenor_shared.problems import NotFound, RuleBroken
 
 
 class OrganisationNotFound(NotFound):
@@ -112,7 +112,7 @@ async def update(
         and values["kind"] is not None
         and organisation.classification != "local_policing_body"
     ):
-        raise Unprocessable("kind applies only to a local_policing_body.")
+        raise RuleBroken("kind applies only to a local_policing_body.")
     organisation = await records.change(session, ENTITY, organisation, values, by)
     if body.area_ids is not None:
         area_ids = await _check_areas(session, body.area_ids)

@@ -24,6 +24,7 @@ class PersonCreate(RequestModel):
 
 
 class PersonUpdate(RequestModel):
+    not_clearable = frozenset({"name"})
     name: str | None = Field(default=None, min_length=1, max_length=200)
     organisation_id: uuid.UUID | None = None
     role_title: str | None = Field(default=None, max_length=300)

@@ -3,13 +3,25 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from convenor_registry.vocabularies import ReviewOutcome
 from convenor_shared.schemas import RecordRead, RequestModel
 
 
 class ReviewCreate(RequestModel):
+    # merge_into_id exactly when the outcome is merge_into (the schema says it too).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"outcome": {"const": "merge_into"}}, "required": ["outcome"]},
+            "then": {
+                "properties": {"merge_into_id": {"type": "string", "format": "uuid"}},
+                "required": ["merge_into_id"],
+            },
+            "else": {"properties": {"merge_into_id": {"type": "null"}}},
+        }
+    )
+
     review_date: date
     reviewer: str | None = Field(default=None, max_length=300)
     criteria: list[str] = Field(default_factory=list, max_length=30)

@@ -9,7 +9,7 @@ from convenor_registry.spreadsheets import service as spreadsheets_service
 from convenor_registry.spreadsheets import workbook
 from convenor_registry.spreadsheets.schemas import ImportResult
 from convenor_shared.db import utcnow
-from convenor_shared.problems import Unprocessable
+from convenor_shared.problems import RuleBroken
 from convenor_shared.routing import SessionDep
 
 router = api_router("/v1", "exchange")
@@ -35,7 +35,7 @@ def _file(
 ) -> Response:
     if sheet is not None:
         if format != "csv":
-            raise Unprocessable("sheet= chooses one CSV; use it with format=csv.")
+            raise RuleBroken("sheet= chooses one CSV; use it with format=csv.")
         table = next(t for t in tables if t.name == sheet)
         body, media_type, name = workbook.write_csv(table), workbook.CSV, f"{stem}-{sheet}.csv"
     elif format == "csv":

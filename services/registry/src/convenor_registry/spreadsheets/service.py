@@ -29,7 +29,7 @@ from convenor_registry.spreadsheets.columns import BY_NAME, SHEETS
 from convenor_registry.spreadsheets.plan import Plan, Row, RowError
 from convenor_registry.spreadsheets.schemas import ImportEntry, ImportResult, SheetChanges
 from convenor_shared.auth import Caller
-from convenor_shared.problems import Unprocessable
+from convenor_shared.problems import RuleBroken
 
 STEPS = {
     "organisations": plan_directory.organisations,
@@ -43,7 +43,7 @@ STEPS = {
 ORDER = {spec.name: position for position, spec in enumerate(SHEETS)}
 
 
-class ImportInvalid(Unprocessable):
+class ImportInvalid(RuleBroken):
     """The upload has problems; nothing was written. ``errors`` lists every one of them with
     its sheet, row (the header is row 1) and column. Fix them and upload again (a dry run
     first, if you like)."""

@@ -3,13 +3,24 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from pydantic import Field, HttpUrl, model_validator
+from pydantic import ConfigDict, Field, HttpUrl, model_validator
 
 from convenor_registry.vocabularies import StrategyKind, StrategyStatus, Theme
-from convenor_shared.schemas import RecordRead, RequestModel
+from convenor_shared.schemas import RecordRead, RequestModel, cross_field
 
 
 class StrategyCreate(RequestModel):
+    # Without an owning partnership, an owning organisation (the schema says it too).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"owner_partnership_id": {"type": "null"}}},
+            "then": {
+                "properties": {"owner_organisation_id": {"type": "string", "format": "uuid"}},
+                "required": ["owner_organisation_id"],
+            },
+        }
+    )
+
     name: str = Field(min_length=1, max_length=300)
     kind: StrategyKind
     owner_partnership_id: uuid.UUID | None = None
@@ -27,11 +38,12 @@ class StrategyCreate(RequestModel):
         if self.owner_partnership_id is None and self.owner_organisation_id is None:
             raise ValueError("a strategy has an owner_partnership_id or owner_organisation_id")
         if self.period_start and self.period_end and self.period_end < self.period_start:
-            raise ValueError("period_end is before period_start")
+            raise cross_field("period_end is before period_start")
         return self
 
 
 class StrategyUpdate(RequestModel):
+    not_clearable = frozenset({"name", "joint_owner_ids", "status"})
     name: str | None = Field(default=None, min_length=1, max_length=300)
     joint_owner_ids: list[uuid.UUID] | None = Field(default=None, max_length=50)
     period_start: date | None = None
@@ -65,6 +77,7 @@ class PriorityCreate(RequestModel):
 
 
 class PriorityUpdate(RequestModel):
+    not_clearable = frozenset({"title", "position", "themes", "aligned_to_ids"})
     title: str | None = Field(default=None, min_length=1, max_length=500)
     parent_id: uuid.UUID | None = None
     position: int | None = Field(default=None, ge=0, le=1000)

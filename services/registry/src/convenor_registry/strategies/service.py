@@ -23,7 +23,7 @@ from convenor_registry.strategies.schemas import (
 )
 from convenor_shared.auth import Caller
 from convenor_shared.pagination import PageParams, page_of
-from convenor_shared.problems import NotFound, Unprocessable
+from convenor_shared.problems import NotFound, RuleBroken
 
 
 class StrategyNotFound(NotFound):
@@ -141,14 +141,14 @@ async def _check_priority(
     if values.get("parent_id"):
         parent = await get_priority(session, values["parent_id"])
         if parent.strategy_id != strategy.id or parent.id == priority_id:
-            raise Unprocessable("parent_id must be another priority of the same strategy.")
+            raise RuleBroken("parent_id must be another priority of the same strategy.")
     aligned = values.get("aligned_to_ids")
     if aligned:
         unique = list(dict.fromkeys(aligned))
         found = {p.id for p in (await session.execute(repository.pcp_priorities(unique))).scalars()}
         missing = [str(i) for i in unique if i not in found]
         if missing:
-            raise Unprocessable(
+            raise RuleBroken(
                 "aligned_to_ids must name priorities of a Police and Crime Plan: "
                 + ", ".join(missing)
             )
