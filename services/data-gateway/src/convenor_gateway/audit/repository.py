@@ -3,9 +3,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select, text, tuple_
+from sqlalchemy import Select, func, insert, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from convenor_gateway.data_requests.repository import visible_to
 from convenor_gateway.models import AuditEntry, Checkpoint, DataRequest, MerkleNode
 
 
@@ -22,12 +23,9 @@ async def head(session: AsyncSession) -> tuple[int, str] | None:
 
 
 def _request_ids_of(organisation_id: uuid.UUID) -> Select[Any]:
-    return select(DataRequest.id).where(
-        or_(
-            DataRequest.requester_organisation_id == organisation_id,
-            DataRequest.holder_organisation_id == organisation_id,
-        )
-    )
+    """The requests whose entries an organisation sees: those it sees (a holder sees nothing of
+    a request until it is submitted)."""
+    return select(DataRequest.id).where(visible_to(organisation_id, None))
 
 
 def entries(

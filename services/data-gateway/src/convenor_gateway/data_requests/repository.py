@@ -11,9 +11,10 @@ from convenor_gateway.models import DataRequest, RequestTransition
 
 def visible_to(organisation_id: uuid.UUID, role: str | None) -> ColumnElement[bool]:
     as_requester = DataRequest.requester_organisation_id == organisation_id
-    # A draft has not reached the holder yet.
+    # A request reaches the holder when it is submitted: never, for a draft withdrawn unsent.
     as_holder = and_(
-        DataRequest.holder_organisation_id == organisation_id, DataRequest.status != "draft"
+        DataRequest.holder_organisation_id == organisation_id,
+        DataRequest.submitted_at.is_not(None),
     )
     if role == "requester":
         return as_requester

@@ -57,11 +57,13 @@ class NotEditable(Conflict):
 
 
 def is_visible(request: DataRequest, organisation_id: uuid.UUID | None) -> bool:
+    """The requester always; the holder once the request has been submitted. A draft the
+    requester withdrew (or that expired) was never sent, so it never reaches the holder."""
     if organisation_id is None:
         return False
     if organisation_id == request.requester_organisation_id:
         return True
-    return organisation_id == request.holder_organisation_id and request.status != "draft"
+    return organisation_id == request.holder_organisation_id and request.submitted_at is not None
 
 
 async def get(
