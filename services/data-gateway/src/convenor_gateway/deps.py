@@ -45,6 +45,8 @@ def get_directory(request: Request) -> Directory:
 
 
 Partner = Annotated[Caller, require_any(*PARTNER_SCOPES)]
+# Raising a request is the requester's move, as submitting and withdrawing are.
+Requester = Annotated[Caller, require("gateway:request")]
 Auditor = Annotated[Caller, require("gateway:audit")]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
 DirectoryDep = Annotated[Directory, Depends(get_directory)]

@@ -17,7 +17,7 @@ from convenor_gateway.data_requests.schemas import (
     TransitionCreate,
     TransitionRead,
 )
-from convenor_gateway.deps import Partner, RuntimeDep, api_router
+from convenor_gateway.deps import Partner, Requester, RuntimeDep, api_router
 from convenor_gateway.vocabularies import RequestStatus
 from convenor_shared.concurrency import check_if_match, etag_of, set_etag
 from convenor_shared.pagination import PageDep
@@ -42,9 +42,10 @@ async def list_requests(
 
 @router.post("", status_code=201, operation_id="requests_create")
 async def create_request(
-    body: RequestCreate, session: SessionDep, caller: Partner, rt: RuntimeDep, response: Response
+    body: RequestCreate, session: SessionDep, caller: Requester, rt: RuntimeDep, response: Response
 ) -> RequestRead:
-    """Raise a request from your organisation (``submit: true`` submits it at once)."""
+    """Raise a request from your organisation (``submit: true`` submits it at once). Needs
+    ``gateway:request``, like every other move of the requester."""
     request = await requests_service.create(session, rt, body, caller)
     set_etag(response, etag_of(request.version, request.id))
     response.headers["Location"] = f"/v1/requests/{request.id}"

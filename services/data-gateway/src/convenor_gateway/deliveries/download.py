@@ -29,6 +29,7 @@ from convenor_gateway.audit import chain
 from convenor_gateway.audit import service as audit_service
 from convenor_gateway.audit.service import Actor
 from convenor_gateway.data_requests import service as requests_service
+from convenor_gateway.data_requests import transitions
 from convenor_gateway.deliveries import repository
 from convenor_gateway.deliveries.errors import (
     DeliveryErased,
@@ -80,9 +81,11 @@ def _refusal(
 ) -> tuple[str, Problem] | None:
     if not requests_service.is_visible(request, caller.organisation_id):
         return "not_a_party", requests_service.RequestNotFound(f"No data request {request.id}.")
-    if caller.organisation_id != request.requester_organisation_id:
+    # The requester's move, like raising or withdrawing: its organisation and gateway:request.
+    if transitions.REQUESTER not in transitions.roles(caller, request):
         return "not_the_recipient", NotTheRecipient(
-            "Only the requester's organisation downloads the data it asked for."
+            "Only the requester's organisation downloads the data it asked for, with a client "
+            "holding gateway:request."
         )
     if delivery is None:
         return "not_delivered", DeliveryNotFound("Nothing has been delivered for this request.")
