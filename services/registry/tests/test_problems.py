@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import time
 
 import asyncpg
 import httpx
+import openpyxl
 import pytest
 from joserfc import jwt
 from joserfc.jwk import OKPKey
@@ -96,6 +98,49 @@ class TestClientMistakes:
         )
         assert_problem(response, 412)
         assert (await admin.get(f"/v1/partnerships/{p['id']}")).json()["name"] == p["name"]
+
+    # Found by schemathesis (tests/test_schemathesis.py), each a 500 before its fix.
+    async def test_a_url_longer_than_its_column_is_422(self, admin: Api):
+        url = "https://" + "a" * 63 + "." + ".".join(["b" * 63] * 8) + ".example/"
+        body = assert_problem(
+            await admin.post(
+                "/v1/organisations",
+                json={"name": "Long URL Trust", "classification": "vcse", "website": url},
+            ),
+            422,
+        )
+        assert body["errors"][0]["loc"] == ["body", "website"]
+
+    async def test_a_required_list_cannot_be_cleared_with_null(self, admin: Api):
+        p = await partnership(admin)
+        body = assert_problem(
+            await admin.patch(f"/v1/partnerships/{p['id']}", json={"themes": None}), 422
+        )
+        assert body["errors"][0]["type"] == "not_null"
+        assert (await admin.get(f"/v1/partnerships/{p['id']}")).status_code == 200
+
+    async def test_control_characters_do_not_break_the_spreadsheet_export(self, admin: Api):
+        await admin.created(
+            "/v1/organisations", {"name": "Bell\u0007 Housing", "classification": "vcse"}
+        )
+        response = await admin.get("/v1/export")
+        assert response.status_code == 200, response.text
+        book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+        names = [row[1] for row in book["organisations"].iter_rows(values_only=True)]
+        assert "Bell\ufffd Housing" in names
+
+    async def test_text_is_trimmed_and_blank_text_refused(self, admin: Api):
+        created = await admin.created(
+            "/v1/organisations", {"name": "  Trimmed Trust\n", "classification": "vcse"}
+        )
+        assert created["name"] == "Trimmed Trust"
+        body = assert_problem(
+            await admin.post(
+                "/v1/organisations", json={"name": " \u00a0", "classification": "vcse"}
+            ),
+            422,
+        )
+        assert body["errors"][0]["type"] == "string_blank"
 
     async def test_a_body_over_the_limit_is_413(self, admin: Api):
         huge = {"name": "x", "type": "csp", "description": "y" * 2_000_000}

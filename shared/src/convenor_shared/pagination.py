@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from convenor_shared.problems import BadRequest, Unprocessable
 
 T = TypeVar("T")
-# A cursor is base64url without padding; the schema says so.
+# A cursor is base64url without padding.
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 _CURSOR = re.compile(CURSOR_PATTERN)
 
@@ -85,12 +85,8 @@ async def page_params(
     limit: Annotated[int | None, Query(ge=1, description="Page size (at most the maximum)")] = None,
     cursor: Annotated[
         str | None,
-        # The pattern is documented, not enforced here: any cursor not issued is a 400.
-        Query(
-            max_length=512,
-            json_schema_extra={"pattern": CURSOR_PATTERN},
-            description="From next_cursor",
-        ),
+        # Opaque to clients: any cursor this service did not issue is a 400 invalid-cursor.
+        Query(max_length=512, description="From next_cursor"),
     ] = None,
 ) -> PageParams:
     settings = request.app.state.settings

@@ -6,6 +6,11 @@ date-time is RFC 3339 with its offset, a decimal written as a string is plain de
 a number is a JSON number (not ``"5"``), a boolean is ``true`` or ``false`` (not ``"yes"``),
 and no string holds U+0000 (PostgreSQL's text cannot store it; it would be a 500). Query
 parameters get the same with :data:`IsoDate` and :data:`IsoDateTime`.
+
+Text is stored without its surrounding whitespace. Length limits count the text as sent, as
+the schema says; a field that must not be empty must not be blank either, and its schema says
+so with a pattern. A URL (:data:`WebUrl`) is at most 480 characters as sent, and 500 once
+normalised (an internationalised host in punycode).
 """
 
 from __future__ import annotations
@@ -17,15 +22,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
+from annotated_types import MinLen
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     FutureDate,
     GetJsonSchemaHandler,
+    HttpUrl,
     NaiveDatetime,
     PastDate,
+    UrlConstraints,
     ValidationInfo,
     field_validator,
 )
@@ -107,6 +116,50 @@ def refuse_nul(value: Any) -> Any:
 IsoDate = Annotated[date, BeforeValidator(lambda v: check_wire_format(v, "date"))]
 IsoDateTime = Annotated[AwareDatetime, BeforeValidator(lambda v: check_wire_format(v, "date-time"))]
 SafeText = Annotated[str, BeforeValidator(refuse_nul)]
+URL_MAX_LENGTH = 500  # the columns that hold a URL
+
+
+def _fits(url: HttpUrl) -> HttpUrl:
+    # Normalising (an internationalised host in punycode) can lengthen what was sent.
+    if len(str(url)) > URL_MAX_LENGTH:
+        raise PydanticCustomError(
+            "url_too_long", "The URL is longer than {limit} characters.", {"limit": URL_MAX_LENGTH}
+        )
+    return url
+
+
+# Room for what normalising adds (a "/" for an empty path) within the column.
+WebUrl = Annotated[HttpUrl, UrlConstraints(max_length=URL_MAX_LENGTH - 20), AfterValidator(_fits)]
+# Whitespace as JSON Schema's regular expressions (ECMA-262) know it, so that a client's
+# validator and this service agree on what "blank" is.
+WHITESPACE = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+    "\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+NOT_BLANK = r"[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+_MIN_LENGTHS: dict[type, dict[str, int]] = {}
+
+
+def _min_lengths(model: type[BaseModel]) -> dict[str, int]:
+    """Each field's ``min_length``, for the fields that have one."""
+    found = _MIN_LENGTHS.get(model)
+    if found is None:
+        found = {}
+        for name, info in model.model_fields.items():
+            for item in info.metadata:
+                if isinstance(item, MinLen) and item.min_length > 0:
+                    found[name] = item.min_length
+        _MIN_LENGTHS[model] = found
+    return found
+
+
+def _trimmed(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip(WHITESPACE)
+    if isinstance(value, list) and any(isinstance(item, str) for item in value):
+        return [item.strip(WHITESPACE) if isinstance(item, str) else item for item in value]
+    return value
+
 
 _FORMATS: dict[type, dict[str, WireFormat | None]] = {}
 _DATE_TYPES: tuple[Any, ...] = (date, PastDate, FutureDate)
@@ -148,7 +201,7 @@ class RequestModel(BaseModel):
     (``prep_minutes: int | None = None`` where the record always has one): their schema has no
     null, and an explicit null is a 422 rather than a None written where none may be."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
     not_clearable: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
@@ -157,6 +210,11 @@ class RequestModel(BaseModel):
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
         target = handler.resolve_ref_schema(json_schema)
+        for name in _min_lengths(cls):
+            prop = target.get("properties", {}).get(name, {})
+            for variant in prop.get("anyOf", [prop]):
+                if variant.get("type") == "string" and "pattern" not in variant:
+                    variant["pattern"] = NOT_BLANK
         for name in cls.not_clearable:
             prop = target.get("properties", {}).get(name)
             variants = prop.get("anyOf") if prop else None
@@ -191,6 +249,15 @@ class RequestModel(BaseModel):
         if isinstance(value, list | tuple):
             return [check_wire_format(item, kind, name=name) for item in value]
         return check_wire_format(value, kind, name=name)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _trim(cls, value: Any, info: ValidationInfo) -> Any:
+        """Surrounding whitespace off, after the length checks on the text as sent."""
+        trimmed = _trimmed(value)
+        if trimmed == "" and value != "" and info.field_name in _min_lengths(cls):
+            raise PydanticCustomError("string_blank", "This text must not be blank.")
+        return trimmed
 
 
 class ReadModel(BaseModel):

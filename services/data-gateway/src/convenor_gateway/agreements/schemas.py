@@ -4,11 +4,11 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import Field, HttpUrl, model_validator
+from pydantic import Field, model_validator
 
 from convenor_gateway.checks.schemas import DataItem, GatewayId, LawfulBasis
 from convenor_gateway.vocabularies import AgreementStatus, DpiaStatus, Purpose
-from convenor_shared.schemas import ReadModel, RequestModel, cross_field
+from convenor_shared.schemas import ReadModel, RequestModel, WebUrl, cross_field
 
 
 class AgreementCreate(RequestModel):
@@ -30,7 +30,7 @@ class AgreementCreate(RequestModel):
     start_date: date | None = None
     end_date: date | None = None
     status: AgreementStatus = "draft"
-    document_url: HttpUrl | None = None
+    document_url: WebUrl | None = None
 
     @model_validator(mode="after")
     def dates_in_order(self) -> AgreementCreate:
@@ -67,7 +67,7 @@ class AgreementUpdate(RequestModel):
     start_date: date | None = None
     end_date: date | None = None
     status: AgreementStatus | None = None
-    document_url: HttpUrl | None = None
+    document_url: WebUrl | None = None
 
 
 class AgreementRead(ReadModel):

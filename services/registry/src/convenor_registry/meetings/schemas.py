@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import AwareDatetime, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
 from convenor_registry.vocabularies import (
     AttendanceStatus,
@@ -12,7 +12,7 @@ from convenor_registry.vocabularies import (
     MeetingPurpose,
     MeetingStatus,
 )
-from convenor_shared.schemas import ReadModel, RecordRead, RequestModel, cross_field
+from convenor_shared.schemas import ReadModel, RecordRead, RequestModel, WebUrl, cross_field
 
 
 class MeetingFields(RequestModel):
@@ -24,7 +24,7 @@ class MeetingFields(RequestModel):
         description="relational and horizon_scanning meetings are not counted as talking shops",
     )
     location: str | None = Field(default=None, max_length=300)
-    online_url: HttpUrl | None = None
+    online_url: WebUrl | None = None
     support_hours: float | None = Field(default=None, ge=0, le=1000)
     direct_costs: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
 
@@ -51,7 +51,7 @@ class MeetingUpdate(RequestModel):
     status: MeetingStatus | None = None
     purpose: MeetingPurpose | None = None
     location: str | None = Field(default=None, max_length=300)
-    online_url: HttpUrl | None = None
+    online_url: WebUrl | None = None
     support_hours: float | None = Field(default=None, ge=0, le=1000)
     direct_costs: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from pydantic import ConfigDict, Field, HttpUrl, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from convenor_registry.vocabularies import (
     OrganisationClassification,
     PensionScheme,
     PolicingBodyKind,
 )
-from convenor_shared.schemas import RecordRead, RequestModel
+from convenor_shared.schemas import RecordRead, RequestModel, WebUrl
 
 
 class Identifier(RequestModel):
@@ -38,7 +38,7 @@ class OrganisationCreate(RequestModel):
     kind_effective_from: date | None = None
     identifiers: list[Identifier] = Field(default_factory=list, max_length=20)
     pension_scheme: PensionScheme | None = None
-    website: HttpUrl | None = None
+    website: WebUrl | None = None
     area_ids: list[uuid.UUID] = Field(default_factory=list, max_length=500)
 
     @model_validator(mode="after")
@@ -55,7 +55,7 @@ class OrganisationUpdate(RequestModel):
     kind_effective_from: date | None = None
     identifiers: list[Identifier] | None = Field(default=None, max_length=20)
     pension_scheme: PensionScheme | None = None
-    website: HttpUrl | None = None
+    website: WebUrl | None = None
     area_ids: list[uuid.UUID] | None = Field(default=None, max_length=500)
 
 

@@ -4,7 +4,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from pydantic import Field, HttpUrl, model_validator
+from pydantic import Field, model_validator
 
 from convenor_registry.vocabularies import (
     PartnershipStatus,
@@ -12,7 +12,7 @@ from convenor_registry.vocabularies import (
     RelationType,
     Theme,
 )
-from convenor_shared.schemas import RecordRead, RequestModel
+from convenor_shared.schemas import RecordRead, RequestModel, WebUrl
 
 
 class PartnershipCreate(RequestModel):
@@ -24,7 +24,7 @@ class PartnershipCreate(RequestModel):
     statutory_basis_citation: str | None = Field(
         default=None, max_length=300, examples=["Crime and Disorder Act 1998 s5"]
     )
-    statutory_basis_url: HttpUrl | None = None
+    statutory_basis_url: WebUrl | None = None
     footprint_area_ids: list[uuid.UUID] = Field(default_factory=list, max_length=500)
     parent_id: uuid.UUID | None = None
     chair_organisation_id: uuid.UUID | None = None
@@ -46,13 +46,16 @@ class PartnershipCreate(RequestModel):
 
 
 class PartnershipUpdate(RequestModel):
+    not_clearable = frozenset(
+        {"name", "type", "statutory", "footprint_area_ids", "themes", "status"}
+    )
     name: str | None = Field(default=None, min_length=1, max_length=300)
     short_name: str | None = Field(default=None, max_length=100)
     type: PartnershipType | None = None
     description: str | None = Field(default=None, max_length=10_000)
     statutory: bool | None = None
     statutory_basis_citation: str | None = Field(default=None, max_length=300)
-    statutory_basis_url: HttpUrl | None = None
+    statutory_basis_url: WebUrl | None = None
     footprint_area_ids: list[uuid.UUID] | None = Field(default=None, max_length=500)
     parent_id: uuid.UUID | None = None
     chair_organisation_id: uuid.UUID | None = None
@@ -111,7 +114,7 @@ class TermsOfReferenceCreate(RequestModel):
     title: str = Field(min_length=1, max_length=300)
     adopted_date: date | None = None
     review_date: date | None = None
-    url: HttpUrl | None = None
+    url: WebUrl | None = None
     text: str | None = Field(default=None, max_length=200_000)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from convenor_registry.spreadsheets import cells
@@ -136,7 +137,10 @@ def _xlsx_value(value: Any) -> Any:
         return cells.local_time(value)
     if isinstance(value, Decimal):
         return float(value)
-    if value is None or isinstance(value, str | bool | int | float | date):
+    if isinstance(value, str):
+        # XML cannot hold most control characters; a worksheet shows U+FFFD in their place.
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    if value is None or isinstance(value, bool | int | float | date):
         return value
     return str(value)  # ids
 

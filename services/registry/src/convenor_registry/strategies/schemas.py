@@ -3,10 +3,10 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from pydantic import ConfigDict, Field, HttpUrl, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from convenor_registry.vocabularies import StrategyKind, StrategyStatus, Theme
-from convenor_shared.schemas import RecordRead, RequestModel, cross_field
+from convenor_shared.schemas import RecordRead, RequestModel, WebUrl, cross_field
 
 
 class StrategyCreate(RequestModel):
@@ -31,7 +31,7 @@ class StrategyCreate(RequestModel):
     period_start: date | None = None
     period_end: date | None = None
     status: StrategyStatus = "active"
-    url: HttpUrl | None = None
+    url: WebUrl | None = None
 
     @model_validator(mode="after")
     def has_an_owner(self) -> StrategyCreate:
@@ -49,7 +49,7 @@ class StrategyUpdate(RequestModel):
     period_start: date | None = None
     period_end: date | None = None
     status: StrategyStatus | None = None
-    url: HttpUrl | None = None
+    url: WebUrl | None = None
 
 
 class StrategyRead(RecordRead):
