@@ -41,7 +41,8 @@ def gateway_role(operation: str, body: Any) -> str:
     if operation in HOLDER_OPERATIONS:
         return "holder"
     if operation == "request_transitions_create" and isinstance(body, dict):
-        return "holder" if body.get("to") in HOLDER_MOVES else "requester"
+        move = body.get("to")  # a negative case may send any JSON here
+        return "holder" if isinstance(move, str) and move in HOLDER_MOVES else "requester"
     return "requester"
 
 

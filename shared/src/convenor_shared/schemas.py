@@ -117,6 +117,8 @@ IsoDate = Annotated[date, BeforeValidator(lambda v: check_wire_format(v, "date")
 IsoDateTime = Annotated[AwareDatetime, BeforeValidator(lambda v: check_wire_format(v, "date-time"))]
 SafeText = Annotated[str, BeforeValidator(refuse_nul)]
 URL_MAX_LENGTH = 500  # the columns that hold a URL
+# The largest index or size a BIGINT column holds: the bound of every such parameter.
+MAX_INDEX = 2**63 - 1
 
 
 def _fits(url: HttpUrl) -> HttpUrl:

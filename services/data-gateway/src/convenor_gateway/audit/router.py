@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Query, Request, Response
+from fastapi import Path, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from convenor_gateway.audit import proofs
@@ -25,6 +25,7 @@ from convenor_gateway.audit.schemas import (
 )
 from convenor_gateway.deps import Auditor, RuntimeDep, api_router
 from convenor_shared.routing import SessionDep
+from convenor_shared.schemas import MAX_INDEX
 
 router = api_router("/v1/audit", "audit")
 TEXT = "text/plain; charset=utf-8"
@@ -41,7 +42,9 @@ NOTE_RESPONSES: dict[int | str, dict[str, object]] = {
 async def list_entries(
     session: SessionDep,
     caller: Auditor,
-    after: Annotated[int | None, Query(ge=-1, description="Entries with a greater index")] = None,
+    after: Annotated[
+        int | None, Query(ge=-1, le=MAX_INDEX, description="Entries with a greater index")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     request_id: uuid.UUID | None = None,
 ) -> AuditPage:
@@ -77,7 +80,9 @@ async def latest_checkpoint(session: SessionDep, request: Request) -> Response:
     response_class=Response,
     responses=NOTE_RESPONSES,
 )
-async def get_checkpoint(tree_size: int, session: SessionDep, request: Request) -> Response:
+async def get_checkpoint(
+    tree_size: Annotated[int, Path(ge=0, le=MAX_INDEX)], session: SessionDep, request: Request
+) -> Response:
     """An earlier checkpoint, by its tree size (public): with a consistency proof between two,
     a monitor checks that the log only ever grew."""
     checkpoint = await audit_service.latest_checkpoint(session, tree_size)
@@ -101,9 +106,9 @@ async def list_keys(rt: RuntimeDep) -> PlainTextResponse:
 async def inclusion_proof(
     session: SessionDep,
     caller: Auditor,
-    index: Annotated[int, Query(ge=0)],
+    index: Annotated[int, Query(ge=0, le=MAX_INDEX)],
     tree_size: Annotated[
-        int | None, Query(ge=1, description="Default: the latest checkpoint")
+        int | None, Query(ge=1, le=MAX_INDEX, description="Default: the latest checkpoint")
     ] = None,
 ) -> InclusionProofRead:
     """The RFC 9162 audit path of entry ``index`` in the tree of ``tree_size`` entries."""
@@ -117,8 +122,10 @@ async def inclusion_proof(
 async def consistency_proof(
     session: SessionDep,
     caller: Auditor,
-    first: Annotated[int, Query(ge=0)],
-    second: Annotated[int | None, Query(ge=0, description="Default: the latest checkpoint")] = None,
+    first: Annotated[int, Query(ge=0, le=MAX_INDEX)],
+    second: Annotated[
+        int | None, Query(ge=0, le=MAX_INDEX, description="Default: the latest checkpoint")
+    ] = None,
 ) -> ConsistencyProofRead:
     """The RFC 9162 proof that the log of ``first`` entries is a prefix of that of ``second``."""
     size, proof = await proofs.consistency(session, first, second)

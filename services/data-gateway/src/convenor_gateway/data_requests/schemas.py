@@ -16,7 +16,7 @@ from convenor_gateway.vocabularies import (
     RefusalCode,
     RequestStatus,
 )
-from convenor_shared.schemas import ReadModel, RequestModel, cross_field
+from convenor_shared.schemas import NOT_BLANK, ReadModel, RequestModel, cross_field
 
 Text = Field(min_length=1, max_length=10_000)
 IDENTIFIABLE_ITEM: JsonDict = {
@@ -136,7 +136,7 @@ class TransitionCreate(RequestModel):
             "then": {
                 "properties": {
                     "reason_code": {"type": "string"},
-                    "reason": {"type": "string", "pattern": "\\S"},
+                    "reason": {"type": "string", "pattern": NOT_BLANK},
                     "approved_items": {"type": "null"},
                 },
                 "required": ["reason_code", "reason"],
@@ -154,7 +154,7 @@ class TransitionCreate(RequestModel):
                         "required": ["to"],
                     },
                     "then": {
-                        "properties": {"reason": {"type": "string", "pattern": "\\S"}},
+                        "properties": {"reason": {"type": "string", "pattern": NOT_BLANK}},
                         "required": ["reason"],
                     },
                 },
