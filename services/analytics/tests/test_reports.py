@@ -74,6 +74,12 @@ class TestTheLandscapeReview:
         response = await analytics.get("/v1/reports/landscape-review", area="E99999998")
         assert response.status_code == 404
 
+    async def test_an_empty_area_is_a_422(self, analytics: Analytics):
+        # A 500 (no area to review) until found by schemathesis.
+        response = await analytics.get("/v1/reports/landscape-review", area="")
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"
+
 
 class TestScorecards:
     async def test_a_partnership_scorecard_shows_its_headlines_and_overlaps(

@@ -24,7 +24,7 @@ async def landscape_review(
     request: Request,
     session: SessionDep,
     caller: Reader,
-    area: Annotated[str, Query(max_length=64, description="Area id or GSS code")],
+    area: Annotated[str, Query(min_length=1, max_length=64, description="Area id or GSS code")],
     format: Literal["html", "md"] = "html",
     from_: From = None,
     to: To = None,
