@@ -50,8 +50,11 @@ class TransactionalRoute(APIRoute):
 
         async def handler(request: Request) -> Response:
             if expects_json and request.method in WRITE_METHODS:
+                # The whole (size-limited) body first: a client sending it slowly must not
+                # hold a transaction, or on SQLite the write lock, while it trickles in.
+                body = await request.body()
                 content_type = request.headers.get("content-type", "")
-                if (content_type or await request.body()) and not _is_json(content_type):
+                if (content_type or body) and not _is_json(content_type):
                     raise UnsupportedMediaType("Send the body as application/json.")
             pending = None
             if policy is not None and request.method == "POST":
