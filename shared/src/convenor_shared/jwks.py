@@ -4,11 +4,15 @@
 names a key id it has not seen (so a key rotation at the issuer needs no restart here), at most
 once per ``min_refresh_seconds`` so that tokens with made-up key ids cannot hammer the issuer.
 The registry verifies its own tokens with a :class:`StaticKeys` source instead.
+
+Each fetch has a deadline and a size bound for the whole answer, not only per read: an issuer
+(or something posing as it) that answers slowly or endlessly cannot hold requests or memory.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -18,10 +22,34 @@ import httpx
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from convenor_shared.problems import BadGateway, ServiceUnavailable
+from convenor_shared.problems import BadGateway, GatewayTimeout, Problem, ServiceUnavailable
 
 MAX_JWKS_BYTES = 256 * 1024
+FETCH_TIMEOUT_SECONDS = 5.0
 log = logging.getLogger("convenor.auth")
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _fetch(
+    client: httpx.AsyncClient, url: str, seconds: float, max_bytes: int
+) -> tuple[int, bytes]:
+    """GET ``url``: its status and body, read whole within ``seconds`` and at most
+    ``max_bytes`` (TimeoutError, :class:`_TooLarge` or an ``httpx.HTTPError`` otherwise)."""
+    async with asyncio.timeout(seconds):
+        request = client.build_request("GET", url, headers={"Accept": "application/json"})
+        response = await client.send(request, stream=True)
+        try:
+            content = bytearray()
+            async for chunk in response.aiter_bytes():
+                content.extend(chunk)
+                if len(content) > max_bytes:
+                    raise _TooLarge
+        finally:
+            await response.aclose()
+    return response.status_code, bytes(content)
 
 
 class KeySource(Protocol):
@@ -56,13 +84,19 @@ class RemoteJWKS:
         *,
         ttl_seconds: float = 300.0,
         min_refresh_seconds: float = 2.0,
+        timeout_seconds: float = FETCH_TIMEOUT_SECONDS,
     ) -> None:
         self.url = url
         self._client = client
+        self._timeout = timeout_seconds
         self._ttl = ttl_seconds
         self._min_refresh = min_refresh_seconds
         self._keyset: KeySet | None = None
         self._fetched_at = 0.0
+        # When the last attempt ended, successful or not: requests queued behind a failed fetch
+        # share its failure rather than each waiting for an attempt of its own.
+        self._attempted_at = float("-inf")
+        self._failure: Problem | None = None
         self._lock = asyncio.Lock()
 
     async def keys(self, kid: str | None) -> KeySet:
@@ -72,30 +106,34 @@ class RemoteJWKS:
             return self._keyset
         async with self._lock:
             now = time.monotonic()
-            may_refresh = self._keyset is None or now - self._fetched_at >= self._min_refresh
-            if may_refresh:
+            if now - self._attempted_at >= self._min_refresh:
                 try:
                     self._keyset = await self._fetch()
                     self._fetched_at = time.monotonic()
-                except (ServiceUnavailable, BadGateway):
-                    if self._keyset is None:
-                        raise
-            assert self._keyset is not None
+                    self._failure = None
+                except (ServiceUnavailable, BadGateway, GatewayTimeout) as exc:
+                    self._failure = exc
+                finally:
+                    self._attempted_at = time.monotonic()
+            if self._keyset is None:
+                if self._failure is not None:
+                    raise self._failure.with_traceback(None)
+                raise ServiceUnavailable("The token issuer's keys are not available yet.")
             return self._keyset
 
     async def _fetch(self) -> KeySet:
         try:
-            response = await self._client.get(self.url, headers={"Accept": "application/json"})
-        except httpx.TimeoutException as exc:
-            raise ServiceUnavailable("The token issuer did not answer in time.") from exc
+            status, content = await _fetch(self._client, self.url, self._timeout, MAX_JWKS_BYTES)
+        except (TimeoutError, httpx.TimeoutException) as exc:
+            raise GatewayTimeout("The token issuer did not answer in time.") from exc
         except httpx.HTTPError as exc:
             raise ServiceUnavailable("The token issuer cannot be reached.") from exc
-        if response.status_code != 200:
-            raise BadGateway(f"The token issuer's JWKS answered {response.status_code}.")
-        if len(response.content) > MAX_JWKS_BYTES:
-            raise BadGateway("The token issuer's JWKS is too large.")
+        except _TooLarge as exc:
+            raise BadGateway("The token issuer's JWKS is too large.") from exc
+        if status != 200:
+            raise BadGateway(f"The token issuer's JWKS answered {status}.")
         try:
-            data: Any = response.json()
+            data: Any = json.loads(content)
             keyset = KeySet.import_key_set(data)
         except (ValueError, JoseError, TypeError, KeyError) as exc:
             raise BadGateway("The token issuer's JWKS is malformed.") from exc
@@ -112,10 +150,18 @@ class RemoteRevocations:
     answering 404) turns the check off.
     """
 
-    def __init__(self, url: str, client: httpx.AsyncClient, *, ttl_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        client: httpx.AsyncClient,
+        *,
+        ttl_seconds: float = 30.0,
+        timeout_seconds: float = FETCH_TIMEOUT_SECONDS,
+    ) -> None:
         self.url = url
         self._client = client
         self._ttl = ttl_seconds
+        self._timeout = timeout_seconds
         self._revoked: frozenset[str] = frozenset()
         self._fetched_at: float | None = None
         self._supported = True
@@ -134,18 +180,18 @@ class RemoteRevocations:
     async def _refresh(self) -> None:
         self._fetched_at = time.monotonic()
         try:
-            response = await self._client.get(self.url, headers={"Accept": "application/json"})
-        except httpx.HTTPError:
+            status, content = await _fetch(self._client, self.url, self._timeout, MAX_JWKS_BYTES)
+        except (TimeoutError, httpx.HTTPError, _TooLarge):
             log.warning("could not fetch the issuer's revocations; using the last list known")
             return
-        if response.status_code == 404:
+        if status == 404:
             self._supported = False
             log.warning("the issuer publishes no revocation list; revocation checks are off")
             return
         try:
-            if response.status_code != 200 or len(response.content) > MAX_JWKS_BYTES:
-                raise ValueError(f"status {response.status_code}")
-            items = response.json()["revoked"]
+            if status != 200:
+                raise ValueError(f"status {status}")
+            items = json.loads(content)["revoked"]
             self._revoked = frozenset(str(item["client_id"]) for item in items)
         except (ValueError, KeyError, TypeError):
             log.warning("the issuer's revocation list is malformed; using the last list known")
