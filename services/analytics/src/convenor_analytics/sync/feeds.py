@@ -8,7 +8,9 @@ checked whole before anything of it is applied.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import json
 import time
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -59,13 +61,33 @@ def sources(settings: AnalyticsSettings) -> list[Source]:
     ]
 
 
-async def _send(http: httpx.AsyncClient, request: httpx.Request, what: str) -> httpx.Response:
+@dataclass(frozen=True)
+class Answer:
+    status_code: int
+    content: bytes
+
+
+async def _send(
+    http: httpx.AsyncClient, request: httpx.Request, what: str, seconds: float
+) -> Answer:
+    """The answer to ``request``, read whole within ``seconds`` (httpx's own timeouts
+    bound each read, not an answer that trickles in) and up to :data:`MAX_PAGE_BYTES`."""
     try:
-        return await http.send(request)
-    except httpx.TimeoutException as exc:
+        async with asyncio.timeout(seconds):
+            response = await http.send(request, stream=True)
+            try:
+                content = bytearray()
+                async for chunk in response.aiter_bytes():
+                    content.extend(chunk)
+                    if len(content) > MAX_PAGE_BYTES:
+                        raise FeedMalformed(f"{what} sent an answer too large to apply.")
+            finally:
+                await response.aclose()
+    except (TimeoutError, httpx.TimeoutException) as exc:
         raise FeedTimeout(f"{what} did not answer in time.") from exc
     except httpx.HTTPError as exc:
         raise FeedUnreachable(f"{what} cannot be reached.") from exc
+    return Answer(response.status_code, bytes(content))
 
 
 class ServiceToken:
@@ -94,11 +116,13 @@ class ServiceToken:
             headers={"Authorization": "Basic " + base64.b64encode(pair.encode()).decode()},
             timeout=settings.sync_timeout_seconds,
         )
-        response = await _send(http, request, "The registry's token endpoint")
+        response = await _send(
+            http, request, "The registry's token endpoint", settings.sync_timeout_seconds
+        )
         if response.status_code != 200:
             raise FeedMalformed(f"The token endpoint refused the client ({response.status_code}).")
         try:
-            body = response.json()
+            body = json.loads(response.content)
             token, lifetime = str(body["access_token"]), float(body.get("expires_in", 300))
         except (ValueError, KeyError, TypeError) as exc:
             raise FeedMalformed("The token endpoint's answer is malformed.") from exc
@@ -123,8 +147,6 @@ class FeedReader:
         what = f"The {source.name} change feed"
         if response.status_code != 200:
             raise FeedMalformed(f"{what} answered {response.status_code}.")
-        if len(response.content) > MAX_PAGE_BYTES:
-            raise FeedMalformed(f"{what} sent a page too large to apply.")
         try:
             page = ChangePage.model_validate_json(response.content)
         except ValidationError as exc:
@@ -132,7 +154,7 @@ class FeedReader:
         check_page(page, after, what)
         return page
 
-    async def _get(self, source: Source, after: str | None) -> httpx.Response:
+    async def _get(self, source: Source, after: str | None) -> Answer:
         params: dict[str, str | int] = {"limit": self._settings.sync_page_size}
         if after:
             params["after"] = after
@@ -144,7 +166,12 @@ class FeedReader:
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
             timeout=self._settings.sync_timeout_seconds,
         )
-        return await _send(self._http, request, f"The {source.name} change feed")
+        return await _send(
+            self._http,
+            request,
+            f"The {source.name} change feed",
+            self._settings.sync_timeout_seconds,
+        )
 
 
 def position(cursor: str | None) -> int:
