@@ -72,8 +72,21 @@ clients: $(STAMP)
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
+# The long versions of the reliability tests; their figures go to docs/reliability.md.
+FIGURES := build/reliability
 soak: $(STAMP)
-	CONVENOR_SOAK=1 $(PYTEST) tests -m slow
+	@rm -rf $(FIGURES); mkdir -p $(FIGURES); status=0; \
+	export CONVENOR_SOAK=1 CONVENOR_RELIABILITY_FIGURES=$(FIGURES); \
+	for suite in registry data-gateway analytics; do \
+		$(PYTEST) services/$$suite/tests/test_authorization_matrix.py \
+			--junitxml=$(FIGURES)/authorization-matrix-$$suite.xml || status=1; \
+	done; \
+	for name in owasp idempotency faults schemathesis; do \
+		$(PYTEST) tests/test_$$name.py --junitxml=$(FIGURES)/$$name.xml || status=1; \
+	done; \
+	$(BIN)/python bench/held_load.py || status=1; \
+	$(BIN)/python scripts/reliability_report.py $(FIGURES) > docs/reliability.md || status=1; \
+	echo "figures written to docs/reliability.md"; exit $$status
 
 clean:
 	rm -rf $(VENV) var

@@ -22,10 +22,10 @@ from . import fuzzing
 from .live import LiveStack
 
 SOAK = bool(os.environ.get("CONVENOR_SOAK"))
-EXAMPLES = int(os.environ.get("CONVENOR_FUZZ_EXAMPLES", "200" if SOAK else "8"))
+EXAMPLES = int(os.environ.get("CONVENOR_FUZZ_EXAMPLES", "100" if SOAK else "8"))
 SEED = int(os.environ.get("CONVENOR_FUZZ_SEED", "20261126"))
-# Where the soak run leaves its figures for docs/reliability.md.
-FIGURES = Path(os.environ.get("CONVENOR_RELIABILITY_FIGURES", "build/reliability"))
+# Where `make soak` collects figures for docs/reliability.md (unset: none written).
+FIGURES = os.environ.get("CONVENOR_RELIABILITY_FIGURES")
 
 # Operations of the data gateway and who calls them: the requester raises, changes and
 # withdraws a request and downloads its data; the holder answers and delivers; the audit log
@@ -53,7 +53,10 @@ def live() -> Iterator[LiveStack]:
 
 
 def record(report: fuzzing.Report) -> None:
-    FIGURES.mkdir(parents=True, exist_ok=True)
+    if not FIGURES:
+        return
+    folder = Path(FIGURES)
+    folder.mkdir(parents=True, exist_ok=True)
     figures = {
         "service": report.service,
         "examples_per_operation": EXAMPLES,
@@ -64,7 +67,7 @@ def record(report: fuzzing.Report) -> None:
         "errors": len(report.errors),
         "excused": dict(report.excused),
     }
-    (FIGURES / f"schemathesis-{report.service}.json").write_text(json.dumps(figures, indent=2))
+    (folder / f"schemathesis-{report.service}.json").write_text(json.dumps(figures, indent=2))
 
 
 def assert_clean(report: fuzzing.Report, *, stateful: bool = True) -> None:
