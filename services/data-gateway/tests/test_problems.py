@@ -22,6 +22,12 @@ class TestClientMistakes:
     async def test_no_token_is_401(self, client):
         is_problem(await client.get("/v1/requests"), 401)
 
+    async def test_no_token_is_401_before_the_idempotency_key_is_looked_at(self, client):
+        is_problem(await client.post("/v1/requests", json={}), 401)
+        is_problem(
+            await client.post("/v1/requests", json={}, headers={"Idempotency-Key": " "}), 401
+        )
+
     async def test_a_forged_token_is_401(self, client):
         response = await client.get("/v1/requests", headers={"Authorization": "Bearer a.b.c"})
         is_problem(response, 401)

@@ -113,13 +113,15 @@ async def prepare(request: Request, policy: Policy) -> Pending | None:
     """Check the key's header and remember what the request's record will be."""
     key = request.headers.get(HEADER)
     required = policy == "required" or getattr(request.app.state, "idempotency_required", False)
-    if key is None:
-        if required:
-            raise BadRequest("This operation needs an Idempotency-Key header (a unique string).")
+    if key is None and not required:
         return None
+    # Who is calling before what the key looks like: a caller without a valid token hears
+    # 401, not advice about headers.
+    caller = await authenticate(request)
+    if key is None:
+        raise BadRequest("This operation needs an Idempotency-Key header (a unique string).")
     if not KEY_PATTERN.fullmatch(key):
         raise BadRequest("Idempotency-Key must be 1 to 255 printable ASCII characters.")
-    caller = await authenticate(request)
     pending = Pending(
         model=request.app.state.idempotency_model,
         client_id=caller.client_id,
