@@ -94,7 +94,7 @@ class FakeServices:
             return jwks
         for base, feed, scope in (
             (REGISTRY, self.registry, "registry:read"),
-            (GATEWAY, self.gateway, "gateway:audit"),
+            (GATEWAY, self.gateway, "gateway:feed"),
         ):
             if url.startswith(f"{base}/v1/changes"):
                 return self._changes(request, feed, scope)

@@ -37,6 +37,7 @@ EVERY_SCOPE = (
     "gateway:request",
     "gateway:respond",
     "gateway:audit",
+    "gateway:feed",
     "analytics:read",
 )
 # Framework routes outside the API: the OpenAPI document, its viewers, the problem types.

@@ -45,6 +45,7 @@ EVERY_SCOPE = (
     "gateway:request",
     "gateway:respond",
     "gateway:audit",
+    "gateway:feed",
     "analytics:read",
 )
 PARTY_SCOPES = ("gateway:request", "gateway:respond", "gateway:audit")
@@ -97,6 +98,7 @@ ACTOR: dict[Key, str] = {
     ("POST", "/v1/requests/{request_id}/transitions"): "holder",
     ("PUT", "/v1/requests/{request_id}/delivery"): "holder",
     ("GET", "/v1/requests/{request_id}/delivery"): "requester",
+    ("GET", "/v1/changes"): "service",
 }
 
 
@@ -197,10 +199,13 @@ class World:
         return Api(self.client, token, api.org, client_id)
 
     def actor(self, key: Key) -> Api:
-        return self.holder if ACTOR.get(key) == "holder" else self.requester
+        role = ACTOR.get(key)
+        if role == "service":  # a service's client (analytics), not a partner's
+            return self.scoped(self.requester, ("gateway:feed",))
+        return self.holder if role == "holder" else self.requester
 
     def other_party(self, key: Key) -> Api | None:
-        if key not in ACTOR:
+        if ACTOR.get(key) in (None, "service"):
             return None
         return self.requester if ACTOR[key] == "holder" else self.holder
 
@@ -259,8 +264,8 @@ class TestThePolicyTable:
             for party in ("requester", "holder"):
                 if rule.note.startswith(f"{party} only"):
                     assert ACTOR.get(key) == party, f"{key}: the policy says {party} only"
-        for key in ACTOR:
-            assert POLICY[key].ownership == "party", key
+        for key, role in ACTOR.items():
+            assert POLICY[key].ownership == ("any" if role == "service" else "party"), key
         for key in (*TARGETS, *BODIES, *PARAMS, *HEADERS, *ACTOR):
             assert key in POLICY, key
 

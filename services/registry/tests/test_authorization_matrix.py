@@ -27,6 +27,7 @@ ALL_SCOPES = [
     "gateway:request",
     "gateway:respond",
     "gateway:audit",
+    "gateway:feed",
     "analytics:read",
 ]
 # Bodies that pass validation, so a refusal can only come from authorization.

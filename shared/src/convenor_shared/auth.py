@@ -31,6 +31,7 @@ SCOPES = (
     "gateway:request",
     "gateway:respond",
     "gateway:audit",
+    "gateway:feed",
     "analytics:read",
     "admin",
 )

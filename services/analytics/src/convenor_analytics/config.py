@@ -43,7 +43,7 @@ class AnalyticsSettings(ServiceSettings):
         ),
     )
     # The scopes the sync asks for: reading both change feeds, nothing more.
-    sync_scopes: str = "registry:read gateway:audit"
+    sync_scopes: str = "registry:read gateway:feed"
     # 0 turns the background sync off (the tests do); POST /v1/sync still works.
     sync_interval_seconds: float = Field(default=300.0, ge=0)
     sync_retry_seconds: float = Field(default=15.0, gt=0)

@@ -49,7 +49,8 @@ destroyed. The audit log is an RFC 9162 Merkle tree with signed checkpoints and 
 register webhooks to hear of requests addressed to them.
 
 Errors are RFC 9457 problem details. Every creating POST needs an `Idempotency-Key`.
-`/v1/changes` is the change feed (scope `gateway:audit`).
+`/v1/changes` is the change feed (scope `gateway:feed`: it covers every organisation's
+requests, so it is for a service such as analytics, not for a partner).
 """
 
 TAGS = [
@@ -142,7 +143,7 @@ def create_app(
             audit_router,
             webhooks_router,
             transparency_router,
-            feed.router("gateway:audit"),
+            feed.router("gateway:feed"),
         ],
         migrations=MIGRATIONS,
         idempotency_model=IdempotencyKey,

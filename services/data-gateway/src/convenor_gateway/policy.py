@@ -7,10 +7,11 @@ party acts through the scope of its role: the requester's moves (raise, edit, su
 withdraw, download) need ``gateway:request``, the holder's (answer, deliver) ``gateway:respond``;
 the other party gets 403. Agreements are their parties' and webhooks their organisation's in
 the same way. Lists and creations act for the caller's own organisation: a client without one
-gets 403 ("own_organisation"). The audit log's proofs, its verification and the change feed
-need ``gateway:audit``; its signed checkpoints and verifier keys, the legal-gateway catalogue
-and the transparency figures are public. The authorization-matrix test drives every row
-against the app.
+gets 403 ("own_organisation"). The audit log's proofs and its verification need
+``gateway:audit``; the change feed, which covers every organisation's requests, needs
+``gateway:feed``, a scope for services (analytics), not partners; its signed checkpoints and
+verifier keys, the legal-gateway catalogue and the transparency figures are public. The
+authorization-matrix test drives every row against the app.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ PARTNER = "gateway:request or gateway:respond"
 REQUEST = "gateway:request"
 RESPOND = "gateway:respond"
 AUDIT = "gateway:audit"
+FEED = "gateway:feed"
 
 OWN = Rule(PARTNER, "own_organisation")
 PARTY = Rule(PARTNER, "party", "the requester; the holder once submitted")
@@ -76,7 +78,7 @@ POLICY: Policy = {
     ("GET", "/v1/audit/proofs/consistency"): Rule(AUDIT, note="hashes only"),
     ("POST", "/v1/audit/verify"): Rule(AUDIT, note="hashes only"),
     ("GET", "/v1/changes"): Rule(
-        AUDIT, note="every organisation's requests, without their text: for analytics"
+        FEED, note="every organisation's requests, without their text: for analytics"
     ),
 }
 

@@ -14,6 +14,7 @@ Scope = Literal[
     "gateway:request",
     "gateway:respond",
     "gateway:audit",
+    "gateway:feed",
     "analytics:read",
     "admin",
 ]
