@@ -130,23 +130,43 @@ def render(folder: Path) -> str:
 
 def held_section(held: dict[str, Any]) -> list[str]:
     out = [
-        "Constant arrival rate at half of each endpoint's own saturation rate, latency from the",
-        "intended send time. The load generator runs on the same two cores as the servers.",
+        f"Constant arrival rate at half of each endpoint's own saturation rate (closed loop,"
+        f" {held.get('saturation', {}).get('clients', '?')} clients), held for"
+        f" {fmt(held.get('duration_seconds'), 0)} s on {held.get('backend', '?')}; latency from"
+        " the intended send time. The load generator runs on the same cores as the servers and"
+        " the database.",
         "",
-        "| endpoint | saturation /s | target /s | achieved /s | errors | p50 ms | p99 ms |",
-        "|---|---|---|---|---|---|---|",
+        "| endpoint | saturation /s | target /s | achieved /s | requests | errors | p50 ms |"
+        " p99 ms |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for row in held.get("endpoints", []):
+    for name, row in held.get("endpoints", {}).items():
         out.append(
-            f"| {row.get('name')} | {fmt(row.get('saturation_rps'))} | "
-            f"{fmt(row.get('target_rps'))} | {fmt(row.get('achieved_rps'))} | "
+            f"| {name} | {fmt(row.get('saturation_rps'))} | {fmt(row.get('target_rate'))} | "
+            f"{fmt(row.get('achieved_rate'))} | {fmt(row.get('requests'))} | "
             f"{fmt(row.get('errors'))} | {fmt(row.get('p50_ms'))} | {fmt(row.get('p99_ms'))} |"
         )
-    signing = held.get("signing")
+    signing = held.get("checkpoint_signing")
     if signing:
-        out += ["", "Checkpoint signing in the background while submissions are held:", ""]
-        out += ["| figure | value |", "|---|---|"]
-        out += [f"| {k.replace('_', ' ')} | {fmt(v, 2)} |" for k, v in signing.items()]
+        out += [
+            "",
+            f"Submissions held at {fmt(signing.get('rate'))}/s with the gateway's checkpoint"
+            f" signing off and on (every {signing.get('checkpoint_interval_seconds_on')} s),"
+            " runs interleaved:",
+            "",
+            "| run | signing | achieved /s | errors | p50 ms | p99 ms |",
+            "|---|---|---|---|---|---|",
+        ]
+        for run in signing.get("runs", []):
+            out.append(
+                f"| {run.get('pair')} | {run.get('signing')} | {fmt(run.get('achieved_rate'))} | "
+                f"{fmt(run.get('errors'))} | {fmt(run.get('p50_ms'))} | {fmt(run.get('p99_ms'))} |"
+            )
+        out += [
+            "",
+            f"p99 with signing / without (medians): **{fmt(signing.get('p99_ratio_on_off'), 2)}**"
+            f" (goal at most {fmt(signing.get('goal_p99_ratio_at_most'), 1)}).",
+        ]
     return out
 
 
