@@ -19,7 +19,9 @@ once, a fresh ``Idempotency-Key`` each), gateway ``GET /v1/requests/{id}`` -- th
 
 Printed per endpoint: saturation, target rate, achieved rate (2xx answers per second of the
 hold), errors (non-2xx, over the in-flight cap, timeouts and transport failures), p50 and p99
-latency in ms over every request sent (errors included: a timeout counts at its full length).
+latency in ms over every request sent (errors included: a timeout counts at its full length),
+and how many checkpoints PostgreSQL itself made during the hold (on a shared server, other
+suites' CREATE/DROP DATABASE force them, and their fsyncs stall every commit for a moment).
 
 Then the checkpoint-signing comparison: the gateway submit is held at the same rate with the
 background checkpointer off (``GATEWAY_CHECKPOINT_INTERVAL_SECONDS=0``) and on (``=1``: every
@@ -290,14 +292,49 @@ def endpoints(fx: Fixture) -> dict[str, Callable[[], Send]]:
     }
 
 
-async def measure(make: Callable[[], Send], duration: float, cap: int) -> dict[str, Any]:
+async def pg_checkpoints(database_url: str) -> int | None:
+    """PostgreSQL's count of its own checkpoints so far (None on SQLite). On a shared server
+    other suites' CREATE/DROP DATABASE force checkpoints, whose fsyncs stall every commit."""
+    if not database_url.startswith("postgresql"):
+        return None
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        for query in (
+            "SELECT num_timed + num_requested FROM pg_stat_checkpointer",  # PostgreSQL 17+
+            "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter",
+        ):
+            try:
+                return int(await conn.fetchval(query))
+            except asyncpg.PostgresError:
+                continue
+        return None
+    finally:
+        await conn.close()
+
+
+async def observed(
+    database_url: str, send: Send, rate: float, duration: float, cap: int
+) -> dict[str, Any]:
+    """A held run's summary, with the PostgreSQL checkpoints that happened during it."""
+    before = await pg_checkpoints(database_url)
+    held = await hold(send, rate, duration, cap)
+    after = await pg_checkpoints(database_url)
+    during = None if before is None or after is None else after - before
+    return held.summary() | {"pg_checkpoints_during": during}
+
+
+async def measure(
+    make: Callable[[], Send], database_url: str, duration: float, cap: int
+) -> dict[str, Any]:
     """Saturation (closed loop), then half of it held (open model)."""
     await closed_loop(make(), 4, WARM_SECONDS, cap)  # tokens, JWKS, caches, connections
     saturation = await closed_loop(make(), SATURATION_CLIENTS, SATURATION_SECONDS, cap)
     if saturation <= 0:
         raise RuntimeError("no 2xx answer at all in the saturation run")
-    held = await hold(make(), saturation / 2, duration, cap)
-    return {"saturation_rps": round(saturation, 1), **held.summary()}
+    held = await observed(database_url, make(), saturation / 2, duration, cap)
+    return {"saturation_rps": round(saturation, 1), **held}
 
 
 # --- checkpoint signing ------------------------------------------------------------------------
@@ -328,21 +365,21 @@ def signing_comparison(
     fx: Fixture, make: Callable[[], Send], rate: float, duration: float, cap: int, pairs: int
 ) -> dict[str, Any]:
     runs: list[dict[str, Any]] = []
+    database = fx.live.databases["gateway"]
     for pair in range(pairs):
         # ABBA: off-on, on-off, ... so that a drift of the machine weighs on both arms.
         for signing in ("off", "on") if pair % 2 == 0 else ("on", "off"):
             interval = "1" if signing == "on" else "0"
             fx.live.restart("gateway", {"GATEWAY_CHECKPOINT_INTERVAL_SECONDS": interval})
 
-            async def run(signing: str) -> Held:
+            async def run(signing: str) -> dict[str, Any]:
                 await closed_loop(make(), 4, WARM_SECONDS, cap)
                 if signing == "on":
-                    await checkpoints_caught_up(fx.live.databases["gateway"])
+                    await checkpoints_caught_up(database)
                 await asyncio.sleep(SETTLE_SECONDS)  # both arms: the restart's dust settles
-                return await hold(make(), rate, duration, cap)
+                return await observed(database, make(), rate, duration, cap)
 
-            held = asyncio.run(run(signing))
-            runs.append({"signing": signing, "pair": pair + 1, **held.summary()})
+            runs.append({"signing": signing, "pair": pair + 1, **asyncio.run(run(signing))})
             print(f"  signing {signing:3} (pair {pair + 1}): {line(runs[-1])}", flush=True)
     arm = {s: [r for r in runs if r["signing"] == s] for s in ("off", "on")}
     p99 = {s: statistics.median(r["p99_ms"] for r in arm[s]) for s in arm}
@@ -365,9 +402,11 @@ def signing_comparison(
 
 
 def line(r: dict[str, Any]) -> str:
+    checkpoints = r.get("pg_checkpoints_during")
     return (
         f"target {r['target_rate']:7.1f}/s achieved {r['achieved_rate']:7.1f}/s "
         f"errors {r['errors']:5d} p50 {r['p50_ms']:8.1f} ms p99 {r['p99_ms']:8.1f} ms"
+        + ("" if checkpoints is None else f" (PostgreSQL checkpoints during: {checkpoints})")
     )
 
 
@@ -427,7 +466,8 @@ def main() -> int:
         fx = make_fixture(live)
         makers = endpoints(fx)
         for name, make in makers.items():
-            measured = asyncio.run(measure(make, args.duration, args.max_in_flight))
+            database = live.databases["registry" if name.startswith("registry") else "gateway"]
+            measured = asyncio.run(measure(make, database, args.duration, args.max_in_flight))
             results["endpoints"][name] = measured
             print(
                 f"{name}: saturation {measured['saturation_rps']:.1f}/s; {line(measured)}",
