@@ -19,9 +19,11 @@ once, a fresh ``Idempotency-Key`` each), gateway ``GET /v1/requests/{id}`` -- th
 
 Printed per endpoint: saturation, target rate, achieved rate (2xx answers per second of the
 hold), errors (non-2xx, over the in-flight cap, timeouts and transport failures), p50 and p99
-latency in ms over every request sent (errors included: a timeout counts at its full length),
-and how many checkpoints PostgreSQL itself made during the hold (on a shared server, other
-suites' CREATE/DROP DATABASE force them, and their fsyncs stall every commit for a moment).
+latency in ms over every request sent (errors included: a timeout counts at its full length);
+and, to tell the service's own stalls from its neighbours', the cores busy on the whole machine
+during the hold and how many of them were ours (load generator and servers; PostgreSQL is in
+the rest), and how many checkpoints PostgreSQL itself made (on a shared server other suites'
+CREATE/DROP DATABASE force them, and their fsyncs stall every commit for a moment).
 
 Then the checkpoint-signing comparison: the gateway submit is held at the same rate with the
 background checkpointer off (``GATEWAY_CHECKPOINT_INTERVAL_SECONDS=0``) and on (``=1``: every
@@ -314,27 +316,65 @@ async def pg_checkpoints(database_url: str) -> int | None:
         await conn.close()
 
 
+def cpu_jiffies(pids: list[int]) -> tuple[int, int, int] | None:
+    """(busy, total) CPU jiffies of the whole machine (all cores) and those used so far by
+    ``pids``, from /proc (None where there is none)."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:9]]
+        ours = 0
+        for pid in pids:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read().rsplit(")", 1)[1].split()
+            ours += int(stat[11]) + int(stat[12])
+    except (OSError, ValueError, IndexError):
+        return None
+    idle = fields[3] + fields[4]  # idle, iowait
+    return sum(fields) - idle, sum(fields), ours
+
+
+def cpu_use(before: tuple[int, int, int] | None, pids: list[int]) -> dict[str, Any]:
+    """Cores busy on the whole machine since ``before``, and how many of them were ours (the
+    load generator and the servers; PostgreSQL, ours or not, is in the rest)."""
+    after = cpu_jiffies(pids)
+    if before is None or after is None or after[1] == before[1]:
+        return {"cpu_cores_busy": None, "cpu_cores_ours": None}
+    wall = (after[1] - before[1]) / (os.cpu_count() or 1)
+    return {
+        "cpu_cores_busy": round((after[0] - before[0]) / wall, 2),
+        "cpu_cores_ours": round((after[2] - before[2]) / wall, 2),
+    }
+
+
 async def observed(
-    database_url: str, send: Send, rate: float, duration: float, cap: int
+    database_url: str, pids: list[int], send: Send, rate: float, duration: float, cap: int
 ) -> dict[str, Any]:
-    """A held run's summary, with the PostgreSQL checkpoints that happened during it."""
+    """A held run's summary, with the PostgreSQL checkpoints that happened during it and the
+    machine's CPU use (so that a neighbour's burst can be told from the service's own)."""
     before = await pg_checkpoints(database_url)
+    cpu = cpu_jiffies(pids)
     held = await hold(send, rate, duration, cap)
+    used = cpu_use(cpu, pids)
     after = await pg_checkpoints(database_url)
     during = None if before is None or after is None else after - before
-    return held.summary() | {"pg_checkpoints_during": during}
+    return held.summary() | {"pg_checkpoints_during": during} | used
 
 
 async def measure(
-    make: Callable[[], Send], database_url: str, duration: float, cap: int
+    make: Callable[[], Send], database_url: str, pids: list[int], duration: float, cap: int
 ) -> dict[str, Any]:
     """Saturation (closed loop), then half of it held (open model)."""
     await closed_loop(make(), 4, WARM_SECONDS, cap)  # tokens, JWKS, caches, connections
     saturation = await closed_loop(make(), SATURATION_CLIENTS, SATURATION_SECONDS, cap)
     if saturation <= 0:
         raise RuntimeError("no 2xx answer at all in the saturation run")
-    held = await observed(database_url, make(), saturation / 2, duration, cap)
+    held = await observed(database_url, pids, make(), saturation / 2, duration, cap)
     return {"saturation_rps": round(saturation, 1), **held}
+
+
+def pids(live: LiveStack) -> list[int]:
+    """The load generator's process and the servers' (one uvicorn process each)."""
+    return [os.getpid(), *(process.pid for process in live.processes.values())]
 
 
 # --- checkpoint signing ------------------------------------------------------------------------
@@ -377,7 +417,7 @@ def signing_comparison(
                 if signing == "on":
                     await checkpoints_caught_up(database)
                 await asyncio.sleep(SETTLE_SECONDS)  # both arms: the restart's dust settles
-                return await observed(database, make(), rate, duration, cap)
+                return await observed(database, pids(fx.live), make(), rate, duration, cap)
 
             runs.append({"signing": signing, "pair": pair + 1, **asyncio.run(run(signing))})
             print(f"  signing {signing:3} (pair {pair + 1}): {line(runs[-1])}", flush=True)
@@ -402,12 +442,15 @@ def signing_comparison(
 
 
 def line(r: dict[str, Any]) -> str:
-    checkpoints = r.get("pg_checkpoints_during")
-    return (
+    text = (
         f"target {r['target_rate']:7.1f}/s achieved {r['achieved_rate']:7.1f}/s "
         f"errors {r['errors']:5d} p50 {r['p50_ms']:8.1f} ms p99 {r['p99_ms']:8.1f} ms"
-        + ("" if checkpoints is None else f" (PostgreSQL checkpoints during: {checkpoints})")
     )
+    if r.get("cpu_cores_busy") is not None:
+        text += f"; cores busy {r['cpu_cores_busy']:.2f}, ours {r['cpu_cores_ours']:.2f}"
+    if r.get("pg_checkpoints_during") is not None:
+        text += f"; PostgreSQL checkpoints {r['pg_checkpoints_during']}"
+    return text
 
 
 def table(results: dict[str, Any]) -> str:
@@ -467,7 +510,9 @@ def main() -> int:
         makers = endpoints(fx)
         for name, make in makers.items():
             database = live.databases["registry" if name.startswith("registry") else "gateway"]
-            measured = asyncio.run(measure(make, database, args.duration, args.max_in_flight))
+            measured = asyncio.run(
+                measure(make, database, pids(live), args.duration, args.max_in_flight)
+            )
             results["endpoints"][name] = measured
             print(
                 f"{name}: saturation {measured['saturation_rps']:.1f}/s; {line(measured)}",
