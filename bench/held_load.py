@@ -165,6 +165,8 @@ async def hold(send: Send, rate: float, duration: float, max_in_flight: int) -> 
             result.errors["timeout"] += 1
         except httpx.HTTPError as exc:
             result.errors[f"transport:{type(exc).__name__}"] += 1
+        except Exception as exc:  # counted, not lost in a task nobody awaits
+            result.errors[f"client:{type(exc).__name__}"] += 1
         else:
             if response.is_success:
                 result.ok += 1
