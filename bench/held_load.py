@@ -35,7 +35,8 @@ both arms then pause two seconds. Printed: the medians of each arm's p50 and p99
 p99 on / p99 off (goal at most 1.2). A p99 over 20 s is about the slowest 14 requests, so one
 stall of the machine of a few hundred ms moves it: compare runs, not single figures.
 
-Results go to ``build/reliability/held_load.json`` too. The exit status is non-zero only if the
+Results go to ``build/reliability/held_load.json`` too (to ``$CONVENOR_RELIABILITY_FIGURES``
+if set, as ``make soak`` does). The exit status is non-zero only if the
 benchmark itself fails; a missed goal is reported, not asserted.
 
 Caveat: on a shared 2-core machine the load generator (Python, asyncio + httpx, one process)
@@ -70,7 +71,9 @@ sys.path.insert(0, str(ROOT))  # for tests.live, when run as a script
 
 from tests.live import LiveStack, Organisation  # noqa: E402
 
-OUTPUT = ROOT / "build" / "reliability" / "held_load.json"
+# Where `make soak` collects the figures of the long runs (CONVENOR_RELIABILITY_FIGURES).
+FIGURES = Path(os.environ.get("CONVENOR_RELIABILITY_FIGURES") or ROOT / "build" / "reliability")
+OUTPUT = FIGURES / "held_load.json"
 SATURATION_CLIENTS = 16
 SATURATION_SECONDS = 5.0
 WARM_SECONDS = 1.5
