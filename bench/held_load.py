@@ -31,9 +31,12 @@ second, when the log has grown, a checkpoint over the new entries is verified, e
 signed, off the request path), the gateway restarted for each, the runs interleaved
 (off, on, on, off, off, on, ...). Before a run with signing on, the checkpointer first catches
 up with the log the earlier runs left, so the run measures steady-state signing, not a backlog;
-both arms then pause two seconds. Printed: the medians of each arm's p50 and p99 and the ratio
-p99 on / p99 off (goal at most 1.2). A p99 over 20 s is about the slowest 14 requests, so one
-stall of the machine of a few hundred ms moves it: compare runs, not single figures.
+both arms then pause two seconds. The runs share one database, so each starts with a longer
+audit log than the one before (recorded as ``audit_log_entries_at_start``); the ABBA order
+balances a steady drift between the arms. Printed: the medians of each arm's p50 and p99
+and the ratio p99 on / p99 off (goal at most 1.2). A p99 over 20 s is about the slowest 14
+requests, so one stall of the machine of a few hundred ms moves it: compare runs, not single
+figures.
 
 Results go to ``build/reliability/held_load.json`` too (to ``$CONVENOR_RELIABILITY_FIGURES``
 if set, as ``make soak`` does). The exit status is non-zero only if the
@@ -406,6 +409,20 @@ async def checkpoints_caught_up(database_url: str, within: float = 120.0) -> Non
         await conn.close()
 
 
+async def audit_log_size(database_url: str) -> int | None:
+    """Entries in the gateway's audit log (None on SQLite): the runs come one after another on
+    one database, so each starts with a longer log than the one before."""
+    if not database_url.startswith("postgresql"):
+        return None
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM audit_log"))
+    finally:
+        await conn.close()
+
+
 def signing_comparison(
     fx: Fixture, make: Callable[[], Send], rate: float, duration: float, cap: int, pairs: int
 ) -> dict[str, Any]:
@@ -422,7 +439,9 @@ def signing_comparison(
                 if signing == "on":
                     await checkpoints_caught_up(database)
                 await asyncio.sleep(SETTLE_SECONDS)  # both arms: the restart's dust settles
-                return await observed(database, pids(fx.live), make(), rate, duration, cap)
+                size = await audit_log_size(database)
+                held = await observed(database, pids(fx.live), make(), rate, duration, cap)
+                return held | {"audit_log_entries_at_start": size}
 
             runs.append({"signing": signing, "pair": pair + 1, **asyncio.run(run(signing))})
             print(f"  signing {signing:3} (pair {pair + 1}): {line(runs[-1])}", flush=True)
