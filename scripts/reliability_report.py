@@ -57,6 +57,8 @@ def commit() -> str:
 def fmt(value: Any, digits: int = 1) -> str:
     if value is None:
         return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:,.{digits}f}"
     if isinstance(value, int):

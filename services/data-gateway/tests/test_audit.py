@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 import rfc8785
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from convenor_gateway import cli
+from convenor_gateway.audit import repository as audit_repository
 from convenor_gateway.audit import service as audit_service
 from convenor_gateway.models import AuditEntry
 from convenor_shared.db import Database
@@ -119,6 +120,46 @@ class TestAppendUnderTheLock:
         await opcc.created("/v1/requests", asb_request(council, submit=True))
         report = await audit_service.check_chain(database)
         assert report.ok, report
+
+    async def test_the_guarded_append_looks_up_the_next_index_and_never_scans_the_log(
+        self, client, registry, issuer, database
+    ):
+        """PostgreSQL switches a prepared statement to a generic plan after five runs; the
+        guard must stay an index lookup there too (it once scanned the whole log, on every
+        submission, inside the write lock). SQLite does not use this statement."""
+        if not database.url.startswith("postgresql"):
+            return
+        opcc = partner(client, registry, issuer, "local_policing_body")
+        council = partner(client, registry, issuer, "local_authority")
+        await opcc.created("/v1/requests", asb_request(council, submit=True))
+        async with database.session() as session:  # rolled back: nothing is kept
+            await session.execute(
+                text(
+                    "INSERT INTO audit_log (index, canonical, leaf_hash, chain_hash, at)"
+                    " SELECT i, '\\x7b7d', 'x', 'y', now() FROM generate_series("
+                    "(SELECT max(index) + 1 FROM audit_log), 20000) AS i"
+                )
+            )
+            await session.execute(text("ANALYZE audit_log"))
+            await session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
+            plan = (
+                await session.execute(
+                    text("EXPLAIN (FORMAT JSON) " + audit_repository._APPEND_AFTER.text),
+                    {
+                        "indexes": [10**9],
+                        "canonicals": [b"{}"],
+                        "leaves": ["x"],
+                        "chains": ["y"],
+                        "ats": [None],
+                        "request_ids": [None],
+                        "head_index": 0,
+                        "head_chain": "z",
+                        "next_index": 1,
+                    },
+                )
+            ).scalar()
+            await session.rollback()
+        assert "Seq Scan" not in json.dumps(plan), plan
 
 
 class TestAuditVisibility:

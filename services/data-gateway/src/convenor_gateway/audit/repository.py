@@ -54,6 +54,9 @@ def of_request(request_id: uuid.UUID) -> Select[int, str, bytes]:
 
 
 # PostgreSQL only (the head hint is not used on SQLite). Plain SQL, so it is compiled once.
+# Indexes are dense, so "nothing after the head" is "nothing at the head's index + 1": an
+# index lookup in any plan. (``index > :head_index`` became a scan of the whole log once
+# PostgreSQL switched the prepared statement to its generic plan, on every submission.)
 _APPEND_AFTER = text(
     """
     INSERT INTO audit_log (index, canonical, leaf_hash, chain_hash, at, request_id)
@@ -67,7 +70,7 @@ _APPEND_AFTER = text(
         CAST(:request_ids AS uuid[])
     ) AS n(index, canonical, leaf_hash, chain_hash, at, request_id)
     WHERE EXISTS (SELECT 1 FROM audit_log WHERE index = :head_index AND chain_hash = :head_chain)
-      AND NOT EXISTS (SELECT 1 FROM audit_log WHERE index > :head_index)
+      AND NOT EXISTS (SELECT 1 FROM audit_log WHERE index = CAST(:next_index AS bigint))
     """
 )
 
@@ -88,6 +91,7 @@ async def append_after(
             "request_ids": [row["request_id"] for row in rows],
             "head_index": head_index,
             "head_chain": head_chain,
+            "next_index": head_index + 1,
         },
     )
     return getattr(result, "rowcount", 0) == len(rows)
