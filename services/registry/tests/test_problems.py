@@ -129,6 +129,15 @@ class TestClientMistakes:
         names = [row[1] for row in book["organisations"].iter_rows(values_only=True)]
         assert "Bell\ufffd Housing" in names
 
+    async def test_nul_in_a_query_or_path_is_422_not_500(self, admin: Api):
+        for path, params in (
+            ("/v1/partnerships", {"area": "E23\x00", "type": "csp"}),
+            ("/v1/export/popolo", {"area": "\x00"}),
+            ("/v1/partnerships/a%00b", {}),
+        ):
+            body = assert_problem(await admin.get(path, params=params), 422)
+            assert body["errors"][0]["type"] == "string_nul", body
+
     async def test_text_is_trimmed_and_blank_text_refused(self, admin: Api):
         created = await admin.created(
             "/v1/organisations", {"name": "  Trimmed Trust\n", "classification": "vcse"}

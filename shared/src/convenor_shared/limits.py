@@ -1,5 +1,9 @@
 """Request limits as pure ASGI middleware: body size (413) and per-client rate (429).
 
+The same middleware refuses a URL whose path or query holds U+0000 (``%00``) with a 422, as
+request bodies are refused (:func:`convenor_shared.schemas.refuse_nul`): PostgreSQL's text
+cannot hold it, and no identifier or search term needs it.
+
 The body limit checks ``Content-Length`` up front and counts streamed bytes as they arrive,
 so a client that lies about the length is stopped too. Routes that take large uploads (a
 spreadsheet import, a data delivery) are given their own limit by path.
@@ -18,10 +22,17 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from convenor_shared.problems import PROBLEM_JSON, PayloadTooLarge, Problem, TooManyRequests
+from convenor_shared.problems import (
+    PROBLEM_JSON,
+    PayloadTooLarge,
+    Problem,
+    TooManyRequests,
+    Unprocessable,
+)
 
 LimitFor = Callable[[str, str], int]
 
@@ -42,6 +53,27 @@ async def send_problem(send: Send, problem: Problem, path: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def _nul_in_url(scope: Scope) -> Unprocessable | None:
+    """A 422 naming each part of the URL that holds U+0000, or None."""
+    where: list[list[str]] = []
+    if "\x00" in scope["path"]:
+        where.append(["path"])
+    query: bytes = scope.get("query_string", b"")
+    if b"%00" in query or b"\x00" in query:
+        for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+            if "\x00" in name or "\x00" in value:
+                where.append(["query", name.replace("\x00", "")])
+    if not where:
+        return None
+    message = "Text may not contain the NUL character (U+0000)."
+    return Unprocessable(
+        message,
+        extensions={
+            "errors": [{"loc": loc, "msg": message, "type": "string_nul"} for loc in where]
+        },
+    )
+
+
 class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, limit_for: LimitFor) -> None:
         self.app = app
@@ -50,6 +82,10 @@ class BodyLimitMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        nul = _nul_in_url(scope)
+        if nul is not None:
+            await send_problem(send, nul, scope["path"].replace("\x00", ""))
             return
         limit = self.limit_for(scope["method"], scope["path"])
         for name, value in scope["headers"]:
