@@ -15,9 +15,9 @@ bodies at organisations that exist, or every request would stop at "no such hold
 What is excused, and only that (:func:`excuse`): a ``positive_data_acceptance`` failure whose
 answer is a rule the schema cannot state: a 422 of a ``RuleBroken`` problem type, a validation
 error of a cross-field rule (``cross_field``), of a decimal's digits, of a bound on a number
-written as a string, of U+0000 in text; and a 400 ``invalid-cursor`` (a cursor is opaque:
-only the service knows which cursors it issued). Everything else the checks
-report is a failure of the test.
+written as a string, of U+0000 in text, of an email address at a special-use domain (RFC 6761);
+and a 400 ``invalid-cursor`` (a cursor is opaque: only the service knows which cursors it
+issued). Everything else the checks report is a failure of the test.
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ from convenor_shared.problems import RuleBroken
 # generated client's readability), a decimal's digits (JSON Schema has no decimal places), and
 # a bound on a number written as a string.
 CROSS_FIELD_ERRORS = frozenset({"cross_field", "string_nul", "url_too_long"})
+# JSON Schema's "email" format is syntax only; an address at a special-use domain (RFC 6761:
+# .test, .invalid, .localhost, ...) cannot be anyone's, and email-validator refuses it.
+RESERVED_EMAIL_DOMAIN = "special-use or reserved name"
 DECIMAL_ERRORS = frozenset({"decimal_max_digits", "decimal_max_places", "decimal_whole_digits"})
 RANGE_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
 
@@ -87,6 +90,8 @@ def excuse(check: str, status: int, answer: Any, body: Any, rules: frozenset[str
     for error in errors:
         kind, loc = error.get("type"), error.get("loc", [])
         if kind in CROSS_FIELD_ERRORS or kind in DECIMAL_ERRORS:
+            continue
+        if kind == "value_error" and RESERVED_EMAIL_DOMAIN in str(error.get("msg", "")):
             continue
         if kind in RANGE_ERRORS and isinstance(_sent(body, loc), str):
             continue
