@@ -16,8 +16,10 @@ What is excused, and only that (:func:`excuse`): a ``positive_data_acceptance`` 
 answer is a rule the schema cannot state: a 422 of a ``RuleBroken`` problem type, a validation
 error of a cross-field rule (``cross_field``), of a decimal's digits, of a bound on a number
 written as a string, of U+0000 in text, of an email address at a special-use domain (RFC 6761);
-and a 400 ``invalid-cursor`` (a cursor is opaque: only the service knows which cursors it
-issued). Everything else the checks report is a failure of the test.
+a 400 ``invalid-cursor`` (a cursor is opaque: only the service knows which cursors it
+issued); and a ``negative_data_rejection`` answered 413, the body refused for its size before
+it was validated (the check does not count 413 as a rejection). Everything else the checks
+report is a failure of the test.
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ def _sent(body: Any, loc: list[Any]) -> Any:
 
 def excuse(check: str, status: int, answer: Any, body: Any, rules: frozenset[str]) -> str | None:
     """Why a failure of ``check`` is the API being right, or None."""
+    if check == "negative_data_rejection" and status == 413:
+        return "too-large"  # refused before validation: the body is over the size limit
     if check != "positive_data_acceptance" or not isinstance(answer, dict):
         return None
     slug = str(answer.get("type", "")).rsplit("/", 1)[-1]

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from convenor_shared.schemas import ReadModel, RequestModel
+from convenor_shared.schemas import ReadModel, RequestModel, cross_field
 
 Scope = Literal[
     "registry:read",
@@ -46,9 +46,9 @@ class ClientCreate(RequestModel):
     @model_validator(mode="after")
     def keys_for_private_key_jwt(self) -> ClientCreate:
         if self.auth_method == "private_key_jwt" and not self.jwks:
-            raise ValueError("private_key_jwt needs the client's public keys in jwks")
+            raise cross_field("private_key_jwt needs the client's public keys in jwks")
         if self.auth_method == "client_secret_basic" and self.jwks:
-            raise ValueError("jwks applies only to private_key_jwt")
+            raise cross_field("jwks applies only to private_key_jwt")
         return self
 
 

@@ -114,9 +114,9 @@ class AttendanceRecord(RequestModel):
     @model_validator(mode="after")
     def deputy_names_whom(self) -> AttendanceRecord:
         if self.status == "deputy" and self.deputy_for_id is None:
-            raise ValueError("a deputy names deputy_for_id")
+            raise cross_field("a deputy names deputy_for_id")
         if self.status != "deputy" and self.deputy_for_id is not None:
-            raise ValueError("deputy_for_id applies only to status deputy")
+            raise cross_field("deputy_for_id applies only to status deputy")
         if self.deputy_for_id == self.person_id:
             raise cross_field("a person cannot deputise for themselves")
         return self

@@ -38,7 +38,7 @@ class MembershipCreate(RequestModel):
     @model_validator(mode="after")
     def names_someone(self) -> MembershipCreate:
         if self.person_id is None and self.organisation_id is None:
-            raise ValueError("a membership names a person_id or an organisation_id")
+            raise cross_field("a membership names a person_id or an organisation_id")
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise cross_field("end_date is before start_date")
         return self

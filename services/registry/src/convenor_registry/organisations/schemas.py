@@ -10,7 +10,7 @@ from convenor_registry.vocabularies import (
     PensionScheme,
     PolicingBodyKind,
 )
-from convenor_shared.schemas import RecordRead, RequestModel, WebUrl
+from convenor_shared.schemas import RecordRead, RequestModel, WebUrl, cross_field
 
 
 class Identifier(RequestModel):
@@ -44,7 +44,7 @@ class OrganisationCreate(RequestModel):
     @model_validator(mode="after")
     def kind_only_for_policing_bodies(self) -> OrganisationCreate:
         if self.kind is not None and self.classification != "local_policing_body":
-            raise ValueError("kind applies only to a local_policing_body")
+            raise cross_field("kind applies only to a local_policing_body")
         return self
 
 

@@ -12,7 +12,7 @@ from convenor_registry.vocabularies import (
     RelationType,
     Theme,
 )
-from convenor_shared.schemas import RecordRead, RequestModel, WebUrl
+from convenor_shared.schemas import RecordRead, RequestModel, WebUrl, cross_field
 
 
 class PartnershipCreate(RequestModel):
@@ -41,7 +41,7 @@ class PartnershipCreate(RequestModel):
     @model_validator(mode="after")
     def dates_in_order(self) -> PartnershipCreate:
         if self.ended_date and self.established_date and self.ended_date < self.established_date:
-            raise ValueError("ended_date is before established_date")
+            raise cross_field("ended_date is before established_date")
         return self
 
 

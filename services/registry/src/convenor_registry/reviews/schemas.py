@@ -6,7 +6,7 @@ from datetime import date
 from pydantic import ConfigDict, Field, model_validator
 
 from convenor_registry.vocabularies import ReviewOutcome
-from convenor_shared.schemas import RecordRead, RequestModel
+from convenor_shared.schemas import RecordRead, RequestModel, cross_field
 
 
 class ReviewCreate(RequestModel):
@@ -34,7 +34,7 @@ class ReviewCreate(RequestModel):
     @model_validator(mode="after")
     def merge_names_a_target(self) -> ReviewCreate:
         if (self.outcome == "merge_into") != (self.merge_into_id is not None):
-            raise ValueError("merge_into_id is given exactly when the outcome is merge_into")
+            raise cross_field("merge_into_id is given exactly when the outcome is merge_into")
         return self
 
 

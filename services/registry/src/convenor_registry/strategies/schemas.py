@@ -36,7 +36,7 @@ class StrategyCreate(RequestModel):
     @model_validator(mode="after")
     def has_an_owner(self) -> StrategyCreate:
         if self.owner_partnership_id is None and self.owner_organisation_id is None:
-            raise ValueError("a strategy has an owner_partnership_id or owner_organisation_id")
+            raise cross_field("a strategy has an owner_partnership_id or owner_organisation_id")
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise cross_field("period_end is before period_start")
         return self
