@@ -90,6 +90,21 @@ class TestLoadedCosts:
         answer = (await analytics.post("/v1/costs/estimate", body)).json()
         assert answer["rounded"]["per_board_year"] == penny(str(Decimal(75000 * 144) / 1764))
 
+    async def test_a_vanishing_working_year_is_422_not_500(self, analytics: Analytics):
+        # A 500 (a quotient too large to round) until found by schemathesis.
+        body = {
+            "duration_minutes": 66,
+            "attendees": [{"salary": 1e-05, "count": 3409}],
+            "boards": 4089,
+            "working_hours_per_year": 5e-324,
+        }
+        response = await analytics.post("/v1/costs/estimate", body)
+        assert response.status_code == 422, response.text
+        extreme = body | {"working_hours_per_year": 1, "meetings_per_year": 366}
+        extreme["attendees"] = [{"salary": 10_000_000, "count": 10_000}]
+        response = await analytics.post("/v1/costs/estimate", extreme | {"boards": 100_000})
+        assert response.status_code == 200, response.text
+
     async def test_an_unknown_field_is_refused(self, analytics: Analytics):
         response = await analytics.post("/v1/costs/estimate", REPORT | {"salary": 1})
         assert response.status_code == 422

@@ -32,7 +32,7 @@ class EstimateRequest(RequestModel):
     prep_minutes: int | None = Field(default=None, ge=0, le=1440)
     meetings_per_year: int = Field(default=1, ge=0, le=366)
     boards: int = Field(default=1, ge=1, le=100_000)
-    working_hours_per_year: Decimal | None = Field(default=None, gt=0, le=8784)
+    working_hours_per_year: Decimal | None = Field(default=None, ge=1, le=8784)
     on_costs: OnCostsIn | None = None
 
 
