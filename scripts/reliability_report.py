@@ -110,9 +110,9 @@ def render(folder: Path) -> str:
             )
         out += [
             "",
-            f"Seed {fuzz[0]['seed']}. What may be excused, and only that, is listed in "
-            "`tests/fuzzing.py`: a 422 for a rule of the domain the schema cannot state, and a "
-            "400 for a cursor the service did not issue.",
+            f"Seed {fuzz[0]['seed']}. What may be excused, and only that, is listed and "
+            "explained in `tests/fuzzing.py`: mostly a 422 for a rule of the domain that the "
+            "schema cannot state, and a 400 for a cursor the service did not issue.",
         ]
     else:
         out.append("Not run.")

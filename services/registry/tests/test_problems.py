@@ -138,6 +138,19 @@ class TestClientMistakes:
             body = assert_problem(await admin.get(path, params=params), 422)
             assert body["errors"][0]["type"] == "string_nul", body
 
+    async def test_a_meeting_in_the_year_one_does_not_break_the_export(self, admin: Api):
+        # A 500 (no UK local time for that instant) until found by the long schemathesis run.
+        p = await partnership(admin)
+        await admin.created(
+            f"/v1/partnerships/{p['id']}/meetings",
+            {"start": "0001-01-01T00:00:00Z", "end": "0001-01-01T02:00:00Z"},
+        )
+        response = await admin.get("/v1/export")
+        assert response.status_code == 200, response.text
+        book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+        values = [v for row in book["meetings"].iter_rows(values_only=True) for v in row]
+        assert "0001-01-01T00:00:00+00:00" in values
+
     async def test_text_is_trimmed_and_blank_text_refused(self, admin: Api):
         created = await admin.created(
             "/v1/organisations", {"name": "  Trimmed Trust\n", "classification": "vcse"}

@@ -132,9 +132,12 @@ def _xlsx(content: bytes) -> list[Table]:
 
 def _xlsx_value(value: Any) -> Any:
     if isinstance(value, datetime):
-        if value.microsecond:  # Excel keeps milliseconds at best: keep it exact as text
+        # Excel keeps milliseconds at best, and no date before 1900: keep those exact as text.
+        if value.microsecond or value.year < 1900:
             return value.isoformat()
         return cells.local_time(value)
+    if isinstance(value, date) and value.year < 1900:
+        return value.isoformat()
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, str):
