@@ -81,7 +81,7 @@ soak: $(STAMP)
 		$(PYTEST) services/$$suite/tests/test_authorization_matrix.py \
 			--junitxml=$(FIGURES)/authorization-matrix-$$suite.xml || status=1; \
 	done; \
-	for name in owasp idempotency faults schemathesis; do \
+	for name in owasp owasp_consumption idempotency faults schemathesis; do \
 		$(PYTEST) tests/test_$$name.py --junitxml=$(FIGURES)/$$name.xml || status=1; \
 	done; \
 	$(BIN)/python bench/held_load.py || status=1; \

@@ -6,6 +6,7 @@ import pytest
 
 from convenor_shared import testing
 
+from .owasp_world import world  # noqa: F401 (the OWASP tests' world, a fixture)
 from .pgcluster import PrivateCluster
 from .stack import Stack
 

@@ -20,11 +20,10 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi.routing import APIRoute, iter_route_contexts
 
 from convenor_analytics.app import create_app
 from convenor_analytics.policy import POLICY
-from convenor_shared.policy import Rule, coverage, operations
+from convenor_shared.policy import UNDOCUMENTED, Rule, coverage, operations, served_routes
 
 from . import landscapes
 from .conftest import Analytics
@@ -41,7 +40,6 @@ EVERY_SCOPE = (
     "analytics:read",
 )
 # Framework routes outside the API: the OpenAPI document, its viewers, the problem types.
-FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/problems/{slug}"}
 
 BODIES: dict[Key, Any] = {
     ("POST", "/v1/costs/estimate"): {
@@ -119,14 +117,9 @@ class TestThePolicyTable:
     def test_routes_openapi_and_policy_are_the_same_set(self):
         app = create_app()
         documented = operations(app.openapi())
-        routes = {
-            (method, context.path_format)
-            for context in iter_route_contexts(app.routes)
-            if isinstance(context.original_route, APIRoute) and context.path_format not in FRAMEWORK
-            for method in context.methods or ()
-            if method != "HEAD"
-        }
-        assert routes == documented, f"routes not in OpenAPI: {sorted(routes ^ documented)}"
+        served, hidden = served_routes(app)
+        assert served == documented, f"routes not in OpenAPI: {sorted(served ^ documented)}"
+        assert hidden == UNDOCUMENTED, f"routes served but not documented: {sorted(hidden)}"
         missing, stale = coverage(POLICY, documented)
         assert not missing, f"routes without a policy row: {sorted(missing)}"
         assert not stale, f"policy rows without a route: {sorted(stale)}"

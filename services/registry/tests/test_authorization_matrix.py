@@ -17,7 +17,7 @@ import pytest
 
 from convenor_registry.app import create_app
 from convenor_registry.policy import POLICY
-from convenor_shared.policy import Rule, coverage, operations
+from convenor_shared.policy import UNDOCUMENTED, Rule, coverage, operations, served_routes
 
 from .factories import Api, org_api, partnership, person
 
@@ -209,7 +209,11 @@ async def call(
 class TestThePolicyTable:
     def test_routes_openapi_and_policy_are_the_same_set(self):
         app = create_app()
-        missing, stale = coverage(POLICY, operations(app.openapi()))
+        documented = operations(app.openapi())
+        served, hidden = served_routes(app)
+        assert served == documented, f"routes not in OpenAPI: {sorted(served ^ documented)}"
+        assert hidden == UNDOCUMENTED, f"routes served but not documented: {sorted(hidden)}"
+        missing, stale = coverage(POLICY, documented)
         assert not missing, f"routes without a policy row: {sorted(missing)}"
         assert not stale, f"policy rows without a route: {sorted(stale)}"
 

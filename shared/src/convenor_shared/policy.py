@@ -12,6 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+
 Ownership = Literal[
     "public",  # no token needed
     "any",  # any token holding the scope
@@ -21,6 +24,11 @@ Ownership = Literal[
     "party",  # a party to the record (requester or holder); others get 404
 ]
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+# Routes deliberately outside the OpenAPI documents: the documentation itself, and the pages
+# explaining each problem type (the ``type`` URI of every error, RFC 9457 section 3.1.1).
+UNDOCUMENTED = frozenset(
+    {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/problems/{slug}"}
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,22 @@ def operations(openapi: Mapping[str, Any]) -> set[tuple[str, str]]:
             if method in HTTP_METHODS:
                 found.add((method.upper(), path))
     return found
+
+
+def served_routes(app: FastAPI) -> tuple[set[tuple[str, str]], set[str]]:
+    """(METHOD, path) of every route ``app`` serves and documents, and the paths of those it
+    serves without documenting (which should be exactly :data:`UNDOCUMENTED`)."""
+    documented: set[tuple[str, str]] = set()
+    hidden: set[str] = set()
+    for context in iter_route_contexts(app.routes):
+        path = context.path_format
+        if path is None:
+            raise ValueError(f"a route without a path: {context.original_route!r}")
+        if getattr(context.original_route, "include_in_schema", True):
+            documented |= {(m, path) for m in context.methods or () if m != "HEAD"}
+        else:
+            hidden.add(path)
+    return documented, hidden
 
 
 def coverage(
