@@ -179,6 +179,10 @@ class LiveStack:
         args = [sys.executable, "-m", "uvicorn", FACTORIES[name], "--factory"]
         args += ["--host", "127.0.0.1", "--port", port, "--workers", str(self.workers)]
         args += ["--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "5"]
+        if self.workers > 1:
+            # uvicorn's supervisor kills a worker that does not answer its health check within
+            # 5 s; on a busy 2-core machine under a test's burst that can be a healthy worker.
+            args += ["--timeout-worker-healthcheck", "60"]
         return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def _wait_ready(self, name: str, timeout: float = 60.0) -> None:
