@@ -8,12 +8,13 @@ each change is recorded once (who, when, what changed) in ``history`` and publis
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from convenor_registry.models import Change, HistoryEntry, Record
@@ -93,7 +94,10 @@ async def _publish_touched(session: AsyncSession) -> None:
             feed.record(session, entity.name, record.id, "upsert", data)
 
 
-async def _log(
+_HISTORY = "registry.history"
+
+
+def _log(
     session: AsyncSession,
     entity: Entity[M],
     record: M,
@@ -101,18 +105,51 @@ async def _log(
     changes: Mapping[str, Any],
     by: Caller,
 ) -> None:
-    session.add(
-        HistoryEntry(
-            entity=entity.name,
-            entity_id=record.id,
-            version=record.version,
-            op=op,
-            at=record.updated_at,
-            actor=by.client_id,
-            actor_organisation_id=by.organisation_id,
-            changes=dict(changes),
-        )
+    """Note the change in history; a transaction's entries are inserted together (one
+    statement, not one per change) just before it commits, ids in the order they were noted."""
+    entries: list[dict[str, Any]] = session.info.setdefault(_HISTORY, [])
+    entries.append(
+        {
+            "id": new_id(),
+            "entity": entity.name,
+            "entity_id": record.id,
+            "version": record.version,
+            "op": op,
+            "at": record.updated_at,
+            "actor": by.client_id,
+            "actor_organisation_id": by.organisation_id,
+            "changes": dict(changes),
+        }
     )
+    before_commit(session, _HISTORY, _write_history)
+
+
+async def _write_history(session: AsyncSession) -> None:
+    entries: list[dict[str, Any]] = session.info.pop(_HISTORY, [])
+    if entries:
+        table: Any = HistoryEntry.__table__  # a Core insert: the ORM's bulk path costs more
+        await session.execute(insert(table), entries)
+
+
+_TOGETHER = "registry.insert_together"
+
+
+@asynccontextmanager
+async def inserted_together(session: AsyncSession) -> AsyncIterator[None]:
+    """Records :func:`add` creates in this block are inserted when it ends, a few statements
+    for all of them, rather than flushed one by one (a spreadsheet's thousand meetings).
+
+    Only for creations that write no other row referring to the new record and look up no
+    record created in the same block: until the block ends, the session does not autoflush,
+    so queries do not see the new records yet.
+    """
+    session.info[_TOGETHER] = True
+    try:
+        with session.no_autoflush:
+            yield
+    finally:
+        session.info.pop(_TOGETHER, None)
+    await session.flush()
 
 
 async def add(session: AsyncSession, entity: Entity[M], values: Mapping[str, Any], by: Caller) -> M:
@@ -131,10 +168,11 @@ async def add(session: AsyncSession, entity: Entity[M], values: Mapping[str, Any
         managed_by_id=values.get("managed_by_id", by.organisation_id),
     )
     session.add(record)
-    # Flushed at once: rows inserted by plain statements next (a footprint, a series' meetings)
-    # refer to it, and no relationship() tells the unit of work to order them.
-    await session.flush()
-    await _log(
+    if not session.info.get(_TOGETHER):
+        # Flushed at once: rows inserted by plain statements next (a footprint, a series'
+        # meetings) refer to it, and no relationship() tells the unit of work to order them.
+        await session.flush()
+    _log(
         session, entity, record, "create", {k: [None, _jsonable(v)] for k, v in values.items()}, by
     )
     publish(session, entity, record)
@@ -157,7 +195,7 @@ async def change(
     record.version += 1
     record.updated_at = utcnow()
     record.updated_by = by.client_id
-    await _log(session, entity, record, "update", diff, by)
+    _log(session, entity, record, "update", diff, by)
     publish(session, entity, record)
     return record
 
@@ -169,7 +207,7 @@ async def touch(
     record.version += 1
     record.updated_at = utcnow()
     record.updated_by = by.client_id
-    await _log(session, entity, record, "update", {k: _jsonable(v) for k, v in note.items()}, by)
+    _log(session, entity, record, "update", {k: _jsonable(v) for k, v in note.items()}, by)
     publish(session, entity, record)
     return record
 
@@ -180,6 +218,6 @@ async def remove(session: AsyncSession, entity: Entity[M], record: M, by: Caller
     record.version += 1
     record.updated_at = record.deleted_at
     record.updated_by = by.client_id
-    await _log(session, entity, record, "delete", {}, by)
+    _log(session, entity, record, "delete", {}, by)
     session.info.get(_TOUCHED, {}).pop((entity.name, record.id), None)
     feed.record(session, entity.name, record.id, "delete", None)

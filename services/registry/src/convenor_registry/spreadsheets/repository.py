@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from convenor_registry.models import (
@@ -104,3 +104,10 @@ async def people_of(session: AsyncSession, organisation_ids: Sequence[uuid.UUID]
         )
         found.update((await session.execute(query)).scalars())
     return found
+
+
+async def add_attendance(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Register rows of many meetings, in one statement."""
+    table: Any = Attendance.__table__
+    if rows:
+        await session.execute(insert(table), rows)
