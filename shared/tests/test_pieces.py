@@ -164,3 +164,109 @@ class TestRevocations:
             assert await check(self.caller("a")) is True
             state.update(up=True, status=404)  # an issuer without a list: checks off
             assert await check(self.caller("a")) is False
+
+
+class TestRowQuery:
+    """The driver-level one-row read gives exactly what ``session.execute`` gives."""
+
+    async def test_a_row_matches_the_orm_execution_on_every_type(self):
+        from datetime import UTC, date, datetime
+        from decimal import Decimal
+
+        from sqlalchemy import (
+            Boolean,
+            Column,
+            Date,
+            Integer,
+            MetaData,
+            Numeric,
+            String,
+            Table,
+            Uuid,
+            bindparam,
+            select,
+        )
+
+        from convenor_shared import testing
+        from convenor_shared.db import Database, JSONType, UTCDateTime
+        from convenor_shared.fastpath import RowQuery
+
+        table = Table(
+            "row_query_things",
+            MetaData(),
+            Column("id", Uuid(), primary_key=True),
+            Column("name", String(50)),
+            Column("count", Integer),
+            Column("cost", Numeric(12, 2), nullable=True),
+            Column("flag", Boolean),
+            Column("day", Date, nullable=True),
+            Column("at", UTCDateTime()),
+            Column("tags", JSONType),
+        )
+        query = RowQuery(lambda dialect: select(table).where(table.c.id == bindparam("id")))
+        url = await testing.create_database("shared_rowquery")
+        database = Database(url)
+        try:
+            async with database.engine.begin() as connection:
+                await connection.run_sync(table.metadata.create_all)
+            row_id = new_id()
+            values = {
+                "id": row_id,
+                "name": "Safer Lincolnshire",
+                "count": 3,
+                "cost": Decimal("1234.50"),
+                "flag": True,
+                "day": date(2025, 4, 1),
+                "at": datetime(2026, 11, 26, 10, 0, tzinfo=UTC),
+                "tags": ["asb", {"nested": [1, None]}],
+            }
+            async with database.session() as session:
+                await session.execute(table.insert(), values)
+                await session.commit()
+            async with database.read_session() as session:
+                expected = (
+                    (await session.execute(select(table).where(table.c.id == row_id)))
+                    .mappings()
+                    .one()
+                )
+                for _ in range(2):  # the first run learns the column types, the second uses them
+                    got = await query.one_or_none(session, {"id": row_id})
+                    assert got == dict(expected) == values
+                    assert [type(v) for v in got.values()] == [type(v) for v in expected.values()]
+                assert await query.one_or_none(session, {"id": uuid.uuid4()}) is None
+        finally:
+            await database.dispose()
+            await testing.drop_database(url)
+
+    async def test_a_connection_lost_mid_read_is_dropped_and_reads_as_unavailable(self):
+        from sqlalchemy import Integer, bindparam, literal, select, text
+
+        from convenor_shared import testing
+        from convenor_shared.db import Database
+        from convenor_shared.fastpath import RowQuery
+
+        query = RowQuery(
+            lambda dialect: select(
+                literal(1).label("one"), bindparam("x", type_=Integer).label("x")
+            )
+        )
+        url = await testing.create_database("shared_rowquery_lost")
+        database = Database(url)
+        if database.dialect != "postgresql":
+            await database.dispose()
+            await testing.drop_database(url)
+            return  # the driver path is PostgreSQL's; SQLite runs session.execute
+        try:
+            async with database.read_session() as session:
+                pid = await session.scalar(text("SELECT pg_backend_pid()"))
+                async with database.session() as killer:
+                    await killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                with pytest.raises(sa_exc.DBAPIError) as caught:
+                    await query.one_or_none(session, {"x": 2})
+                assert caught.value.connection_invalidated
+                assert is_database_unavailable(caught.value)
+            async with database.read_session() as session:  # the pool gives a live connection
+                assert await query.one_or_none(session, {"x": 2}) == {"one": 1, "x": 2}
+        finally:
+            await database.dispose()
+            await testing.drop_database(url)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -16,6 +15,7 @@ from convenor_registry.models import (
     TermsOfReference,
 )
 from convenor_shared.db import json_array_contains
+from convenor_shared.fastpath import RowQuery
 
 
 async def area_and_descendants(session: AsyncSession, area_id: uuid.UUID) -> list[uuid.UUID]:
@@ -68,12 +68,8 @@ def list_query(
     return query.order_by(Partnership.id).limit(limit + 1)
 
 
-@functools.cache
-def with_footprint(dialect: str) -> Select[Any]:
-    """One round trip for a partnership and its footprint (the lean read path).
-
-    Built once per dialect with a bound ``partnership_id``: constructing a statement from ORM
-    attributes costs more than running it."""
+def _with_footprint(dialect: str) -> Select[Any]:
+    """A partnership and its footprint in one round trip, by a bound ``partnership_id``."""
     aggregate = func.json_agg if dialect == "postgresql" else func.json_group_array
     footprint = (
         select(aggregate(PartnershipArea.area_id))
@@ -83,6 +79,11 @@ def with_footprint(dialect: str) -> Select[Any]:
     return select(Partnership.__table__, footprint.label("footprint")).where(
         Partnership.id == bindparam("partnership_id"), Partnership.deleted_at.is_(None)
     )
+
+
+# The lean read path of GET /v1/partnerships/{id}: built once per dialect (constructing a
+# statement from ORM attributes costs more than running it), run on the driver connection.
+WITH_FOOTPRINT = RowQuery(_with_footprint)
 
 
 async def footprints(

@@ -79,12 +79,11 @@ async def read(session: AsyncSession, partnership: Partnership) -> PartnershipRe
 
 async def read_by_id(session: AsyncSession, partnership_id: uuid.UUID) -> PartnershipRead:
     """A partnership as read, in one query and without building ORM objects."""
-    query = repository.with_footprint(session.get_bind().dialect.name)
-    result = await session.execute(query, {"partnership_id": partnership_id})
-    row = result.mappings().one_or_none()
-    if row is None:
+    values = await repository.WITH_FOOTPRINT.one_or_none(
+        session, {"partnership_id": partnership_id}
+    )
+    if values is None:
         raise PartnershipNotFound(f"No partnership with id {partnership_id}.")
-    values = dict(row)
     footprint = values.pop("footprint")
     if isinstance(footprint, str):  # SQLite's json_group_array gives text
         footprint = json.loads(footprint)
