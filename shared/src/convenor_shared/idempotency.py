@@ -12,7 +12,8 @@ transaction, so an effect and its record commit together or not at all:
 
 1. on PostgreSQL, a transaction-scoped advisory lock on the (client, key) pair is *tried*:
    if another transaction holds it, the first request is still in flight (409);
-2. the stored record, if any, is read: a replay, or a 422 for another body;
+2. the stored record, if any, is read (on PostgreSQL in the same statement as the lock): a
+   replay, or a 422 for another body;
 3. the work is done, and the response is inserted as the key's record just before commit.
 
 A crash before commit leaves neither effect nor record, so a retry simply runs again. On
@@ -37,10 +38,12 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    and_,
     bindparam,
+    func,
     insert,
+    literal,
     select,
-    text,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -154,19 +157,53 @@ def _lookup(model: type[Any]) -> Any:
     return statement
 
 
+def _claim(model: type[Any]) -> Any:
+    """PostgreSQL: try the key's lock and read its record in one round trip. The record is
+    read in the statement's snapshot, taken before the lock: if the first request commits in
+    between, this one does not see its record, runs, and loses the race at the unique index
+    (answered with the winner's response, as any lost race is)."""
+    cached = _STATEMENTS.get(("claim", model))
+    if cached is not None:
+        return cached
+    table = model.__table__
+    one = select(literal(1).label("one")).subquery()
+    statement = select(
+        func.pg_try_advisory_xact_lock(bindparam("class"), bindparam("lock")).label("claimed"),
+        table.c.fingerprint,
+        table.c.status_code,
+        table.c.headers,
+        table.c.body,
+    ).select_from(
+        one.outerjoin(
+            table,
+            and_(table.c.client_id == bindparam("client_id"), table.c.key == bindparam("key")),
+        )
+    )
+    _STATEMENTS[("claim", model)] = statement
+    return statement
+
+
 async def replay_if_done(session: AsyncSession, pending: Pending) -> Response | None:
     """In the request's transaction, before the work: 409, 422, a replay, or None to proceed."""
-    if session.get_bind().dialect.name == "postgresql":
-        got = await session.scalar(
-            text("SELECT pg_try_advisory_xact_lock(:class, :key)"),
-            {"class": LOCK_CLASS, "key": _lock_id(pending)},
+    if session.get_bind().dialect.name != "postgresql":
+        return await _stored(session, pending)
+    row = (
+        await session.execute(
+            _claim(pending.model),
+            {
+                "class": LOCK_CLASS,
+                "lock": _lock_id(pending),
+                "client_id": pending.client_id,
+                "key": pending.key,
+            },
         )
-        if not got:
-            raise Conflict(
-                "A request with this Idempotency-Key is still being processed.",
-                headers={"Retry-After": "1"},
-            )
-    return await _stored(session, pending)
+    ).one()
+    if not row.claimed:
+        raise Conflict(
+            "A request with this Idempotency-Key is still being processed.",
+            headers={"Retry-After": "1"},
+        )
+    return _replay(row, pending) if row.fingerprint is not None else None
 
 
 async def _stored(session: AsyncSession, pending: Pending) -> Response | None:
@@ -177,6 +214,10 @@ async def _stored(session: AsyncSession, pending: Pending) -> Response | None:
     ).one_or_none()
     if row is None:
         return None
+    return _replay(row, pending)
+
+
+def _replay(row: Any, pending: Pending) -> Response:
     if row.fingerprint != pending.fingerprint:
         raise Unprocessable(
             "This Idempotency-Key was used with a different request; use a new key."

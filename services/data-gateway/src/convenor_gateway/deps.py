@@ -34,12 +34,12 @@ def require_any(*scopes: str) -> Any:
     return Depends(dependency)
 
 
-def get_catalogue(request: Request) -> Catalogue:
+async def get_catalogue(request: Request) -> Catalogue:
     catalogue: Catalogue = request.app.state.catalogue
     return catalogue
 
 
-def get_directory(request: Request) -> Directory:
+async def get_directory(request: Request) -> Directory:
     directory: Directory = request.app.state.directory
     return directory
 
@@ -59,12 +59,12 @@ def api_router(prefix: str, tag: str) -> APIRouter:
     )
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def get_resolver(request: Request) -> Resolver:
+async def get_resolver(request: Request) -> Resolver:
     resolver: Resolver = request.app.state.resolver
     return resolver
 
