@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import insert, select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from convenor_registry.models import Change, HistoryEntry, Record
@@ -49,16 +49,23 @@ async def get(session: AsyncSession, entity: Entity[M], record_id: uuid.UUID) ->
 async def get_many(
     session: AsyncSession, entity: Entity[M], ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, M]:
-    """Live records by id; a missing one is the entity's 404 naming it."""
-    if not ids:
-        return {}
+    """Live records by id; a missing one is the entity's 404 naming it.
+
+    Records the session already holds are taken from it, as :func:`get` takes them; only the
+    others are queried (an upload's registers name hundreds of people it has just created).
+    """
     model = entity.model
-    rows = (
-        (await session.execute(select(model).where(model.id.in_(ids), model.deleted_at.is_(None))))
-        .scalars()
-        .all()
-    )
-    found = {row.id: row for row in rows}
+    found: dict[uuid.UUID, M] = {}
+    unknown: list[uuid.UUID] = []
+    for record_id in ids:
+        held = session.identity_map.get(session.identity_key(model, record_id))
+        if held is None or "deleted_at" in inspect(held).unloaded:
+            unknown.append(record_id)
+        elif held.deleted_at is None:
+            found[record_id] = held
+    if unknown:
+        query = select(model).where(model.id.in_(unknown), model.deleted_at.is_(None))
+        found.update((row.id, row) for row in (await session.execute(query)).scalars())
     for record_id in ids:
         if record_id not in found:
             raise entity.not_found(f"No {entity.name.replace('_', ' ')} with id {record_id}.")

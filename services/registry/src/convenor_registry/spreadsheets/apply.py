@@ -28,7 +28,6 @@ from convenor_registry.meetings import service as meetings_service
 from convenor_registry.meetings.schemas import (
     AttendancePut,
     AttendanceRead,
-    AttendanceRecordRead,
     MeetingCreate,
     MeetingUpdate,
 )
@@ -105,17 +104,14 @@ class Applier:
         for op in ops:
             meeting = cast(Meeting, self.made[op.record_id])
             await meetings_service.ensure_can_manage_meeting(session, meeting, by)
-            body = AttendancePut(**self.translate(op.values))
-            rows = [
-                {"id": new_id(), "meeting_id": meeting.id, **r.model_dump()} for r in body.records
-            ]
+            register = AttendancePut(**self.translate(op.values)).model_dump()["records"]
+            rows = [{"id": new_id(), "meeting_id": meeting.id, **record} for record in register]
             meetings.append((meeting, rows))
         await repository.add_attendance(session, [row for _, rows in meetings for row in rows])
         for meeting, rows in meetings:
-            after = AttendanceRead(
-                meeting_id=meeting.id,
-                records=[AttendanceRecordRead.model_validate(row) for row in rows],
-            ).model_dump(mode="json")
+            # As put_attendance reads it back: the rows in id order, which is the order made.
+            shown = AttendanceRead.model_validate({"meeting_id": meeting.id, "records": rows})
+            after = shown.model_dump(mode="json")
             if after["records"]:
                 note = {"attendance": [[], after["records"]]}
                 await records.touch(session, meetings_service.ENTITY, meeting, note, by)

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from convenor_registry.models import (
     Action,
+    Area,
     Meeting,
     Membership,
     Organisation,
@@ -105,6 +106,8 @@ class Index:
     partnerships: dict[uuid.UUID, Partnership]
     organisation_areas: dict[uuid.UUID, list[uuid.UUID]]
     footprints: dict[uuid.UUID, list[uuid.UUID]]
+    # The area records, held so that the services' look-ups by id find them in the session.
+    areas: list[Area] = field(default_factory=list)
     # Memberships, meetings, actions and registers as plain rows (see repository).
     memberships: dict[uuid.UUID, Any] = field(default_factory=dict)
     meetings: dict[uuid.UUID, Any] = field(default_factory=dict)
@@ -183,6 +186,7 @@ async def load(session: AsyncSession) -> Index:
         partnerships={p.id: p for p in await repository.all_live(session, Partnership)},
         organisation_areas=await repository.links(session, OrganisationArea),
         footprints=await repository.links(session, PartnershipArea),
+        areas=areas,
     )
     for organisation in index.organisations.values():
         index.add_organisation(organisation.id, organisation.name, organisation.classification)
