@@ -120,7 +120,10 @@ class TestScheduleAndRecompute:
             fake.registry.fault = None
             for _ in range(100):
                 status = (await service.get("/v1/sync/status")).json()
-                if status_of(status, "registry")["items_applied"]:
+                registry = status_of(status, "registry")
+                # Pages are committed as they are applied and the error is cleared when the
+                # run ends: wait for the end of a run, not for its first page.
+                if registry["items_applied"] and registry["last_error"] is None:
                     break
                 await asyncio.sleep(0.05)
             assert status_of(status, "registry")["last_error"] is None
