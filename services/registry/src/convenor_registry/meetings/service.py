@@ -218,20 +218,21 @@ async def put_attendance(
     ]
     await repository.replace_attendance(session, meeting.id, rows)
     after = await attendance(session, meeting)
-    if before.model_dump(mode="json")["records"] != after.model_dump(mode="json")["records"]:
-        await records.touch(
-            session,
-            ENTITY,
-            meeting,
-            {
-                "attendance": [
-                    before.model_dump(mode="json")["records"],
-                    after.model_dump(mode="json")["records"],
-                ]
-            },
-            by,
-        )
-        records.feed.record(
-            session, "attendance", meeting.id, "upsert", after.model_dump(mode="json")
-        )
+    await note_register(session, meeting, before.model_dump(mode="json")["records"], after, by)
     return after
+
+
+async def note_register(
+    session: AsyncSession,
+    meeting: Meeting,
+    before: list[dict[str, Any]],
+    after: AttendanceRead,
+    by: Caller,
+) -> None:
+    """Record a meeting's new register, if it differs from ``before`` (the register as it was,
+    in JSON form): the meeting's version and history, and the change feed."""
+    shown = after.model_dump(mode="json")
+    if before != shown["records"]:
+        note = {"attendance": [before, shown["records"]]}
+        await records.touch(session, ENTITY, meeting, note, by)
+        records.feed.record(session, "attendance", meeting.id, "upsert", shown)

@@ -111,11 +111,7 @@ class Applier:
         for meeting, rows in meetings:
             # As put_attendance reads it back: the rows in id order, which is the order made.
             shown = AttendanceRead.model_validate({"meeting_id": meeting.id, "records": rows})
-            after = shown.model_dump(mode="json")
-            if after["records"]:
-                note = {"attendance": [[], after["records"]]}
-                await records.touch(session, meetings_service.ENTITY, meeting, note, by)
-                records.feed.record(session, "attendance", meeting.id, "upsert", after)
+            await meetings_service.note_register(session, meeting, [], shown, by)
 
     async def apply(self, op: Op) -> Record:
         values = self.translate(op.values)
