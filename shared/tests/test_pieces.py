@@ -270,3 +270,34 @@ class TestRowQuery:
         finally:
             await database.dispose()
             await testing.drop_database(url)
+
+    async def test_as_the_first_statement_of_a_transaction_it_runs_inside_it(self):
+        """SQLAlchemy's asyncpg adapter sends BEGIN with its own first statement; a RowQuery
+        that comes first must begin the transaction itself, or a transaction-scoped lock it
+        takes is gone before the next statement."""
+        import asyncio
+
+        from sqlalchemy import func, select
+
+        from convenor_shared import testing
+        from convenor_shared.db import Database
+        from convenor_shared.fastpath import RowQuery
+
+        query = RowQuery(lambda dialect: select(func.now().label("started")))
+        url = await testing.create_database("shared_rowquery_begin")
+        database = Database(url)
+        if database.dialect != "postgresql":
+            await database.dispose()
+            await testing.drop_database(url)
+            return  # the driver path is PostgreSQL's; SQLite runs session.execute
+        try:
+            async with database.session() as session:
+                first = await query.one_or_none(session, {})
+                await asyncio.sleep(0.02)
+                later = await session.scalar(select(func.now()))
+                assert first is not None
+                assert first["started"] == later  # now() is the transaction's start time
+                await session.rollback()
+        finally:
+            await database.dispose()
+            await testing.drop_database(url)

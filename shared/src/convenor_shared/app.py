@@ -24,6 +24,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from convenor_shared import health
 from convenor_shared.auth import TokenVerifier
 from convenor_shared.db import Database
+from convenor_shared.group_commit import GroupCommit
 from convenor_shared.health import PoolCollector
 from convenor_shared.idempotency import IdempotencyKeyMixin, openapi_parameter
 from convenor_shared.jwks import KeySource, RemoteJWKS, RemoteRevocations
@@ -96,6 +97,8 @@ def create_service_app(
                 instrument_client(http, tracer)
                 stack.callback(provider.shutdown)
             app.state.database = database
+            if database.dialect == "postgresql" and settings.group_commit_max > 1:
+                app.state.group_commit = GroupCommit(database, settings.group_commit_max)
             pool_collector = PoolCollector(database)
             app.state.metrics.registry.register(pool_collector)
             stack.callback(app.state.metrics.registry.unregister, pool_collector)
@@ -146,6 +149,7 @@ def create_service_app(
     app.state.autocommit_reads = spec.autocommit_reads
     app.state.metrics = Metrics(spec.name)
     app.state.tracer = None
+    app.state.group_commit = None
     install_problem_handlers(app)
     app.include_router(health.router)
     for router in spec.routers:

@@ -75,8 +75,10 @@ class RowQuery:
             row = (await session.execute(compiled.statement, params)).mappings().one_or_none()
             return dict(row) if row is not None else None
         connection = await session.connection()
-        driver = (await connection.get_raw_connection()).driver_connection
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection
         assert driver is not None
+        await _begun(raw.dbapi_connection)
         args = []
         for name, process, fixed in compiled.params:
             value = params.get(name, fixed)
@@ -97,6 +99,18 @@ class RowQuery:
             key: process(value) if process is not None and value is not None else value
             for key, process, value in zip(compiled.keys, compiled.results, record, strict=True)
         }
+
+
+async def _begun(adapter: Any) -> None:
+    """Make sure the session's transaction has begun on the server. SQLAlchemy's asyncpg
+    adapter sends ``BEGIN`` only with the first statement it runs itself; a statement sent
+    straight to the driver before that would run outside the transaction (and a
+    transaction-scoped lock it took would be released at once). Autocommit connections (the
+    read pool) have no transaction to begin."""
+    if getattr(adapter, "_transaction", None) is None:
+        async with adapter._execute_mutex:
+            if adapter._transaction is None:
+                await adapter._start_transaction()
 
 
 async def _failed(

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
@@ -50,13 +51,16 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from convenor_shared.auth import authenticate
 from convenor_shared.db import JSONType, UTCDateTime, utcnow
+from convenor_shared.fastpath import RowQuery
 from convenor_shared.problems import BadRequest, Conflict, Unprocessable
+from convenor_shared.transactions import before_commit
 
 HEADER = "idempotency-key"
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 Policy = Literal["optional", "required"]
 REPLAY_HEADERS = ("content-type", "location", "etag")
 PENDING_KEY = "convenor.idempotency"
+_RECORDS = "convenor.idempotency.records"  # session.info: records to write before commit
 LOCK_CLASS = 72_431  # the advisory-lock namespace of idempotency keys (two-int form)
 
 
@@ -157,39 +161,47 @@ def _lookup(model: type[Any]) -> Any:
     return statement
 
 
-def _claim(model: type[Any]) -> Any:
+def _claim(model: type[Any]) -> RowQuery:
     """PostgreSQL: try the key's lock and read its record in one round trip. The record is
     read in the statement's snapshot, taken before the lock: if the first request commits in
     between, this one does not see its record, runs, and loses the race at the unique index
     (answered with the winner's response, as any lost race is)."""
     cached = _STATEMENTS.get(("claim", model))
     if cached is not None:
-        return cached
+        return cast(RowQuery, cached)
     table = model.__table__
-    one = select(literal(1).label("one")).subquery()
-    statement = select(
-        func.pg_try_advisory_xact_lock(bindparam("class"), bindparam("lock")).label("claimed"),
-        table.c.fingerprint,
-        table.c.status_code,
-        table.c.headers,
-        table.c.body,
-    ).select_from(
-        one.outerjoin(
-            table,
-            and_(table.c.client_id == bindparam("client_id"), table.c.key == bindparam("key")),
+
+    def build(dialect: str) -> Any:
+        one = select(literal(1).label("one")).subquery()
+        return select(
+            func.pg_try_advisory_xact_lock(bindparam("class"), bindparam("lock")).label("claimed"),
+            table.c.fingerprint,
+            table.c.status_code,
+            table.c.headers,
+            table.c.body,
+        ).select_from(
+            one.outerjoin(
+                table,
+                and_(
+                    table.c.client_id == bindparam("client_id"),
+                    table.c.key == bindparam("key"),
+                ),
+            )
         )
-    )
-    _STATEMENTS[("claim", model)] = statement
-    return statement
+
+    query = _STATEMENTS[("claim", model)] = RowQuery(build)
+    return query
 
 
 async def replay_if_done(session: AsyncSession, pending: Pending) -> Response | None:
     """In the request's transaction, before the work: 409, 422, a replay, or None to proceed."""
     if session.get_bind().dialect.name != "postgresql":
         return await _stored(session, pending)
-    row = (
-        await session.execute(
-            _claim(pending.model),
+    # Only the key's own table is read: what the transaction holds unflushed (in a group
+    # commit, other requests' work) waits for the flush before commit.
+    with session.no_autoflush:
+        row = await _claim(pending.model).one_or_none(
+            session,
             {
                 "class": LOCK_CLASS,
                 "lock": _lock_id(pending),
@@ -197,13 +209,12 @@ async def replay_if_done(session: AsyncSession, pending: Pending) -> Response | 
                 "key": pending.key,
             },
         )
-    ).one()
-    if not row.claimed:
+    if row is None or not row["claimed"]:
         raise Conflict(
             "A request with this Idempotency-Key is still being processed.",
             headers={"Retry-After": "1"},
         )
-    return _replay(row, pending) if row.fingerprint is not None else None
+    return _replay(row, pending) if row["fingerprint"] is not None else None
 
 
 async def _stored(session: AsyncSession, pending: Pending) -> Response | None:
@@ -214,17 +225,19 @@ async def _stored(session: AsyncSession, pending: Pending) -> Response | None:
     ).one_or_none()
     if row is None:
         return None
-    return _replay(row, pending)
+    return _replay(dict(row._mapping), pending)
 
 
-def _replay(row: Any, pending: Pending) -> Response:
-    if row.fingerprint != pending.fingerprint:
+def _replay(row: Mapping[str, Any], pending: Pending) -> Response:
+    if row["fingerprint"] != pending.fingerprint:
         raise Unprocessable(
             "This Idempotency-Key was used with a different request; use a new key."
         )
-    headers = dict(row.headers or {})
+    headers = dict(row["headers"] or {})
     headers["Idempotent-Replayed"] = "true"
-    return Response(content=row.body or b"", status_code=row.status_code or 200, headers=headers)
+    return Response(
+        content=row["body"] or b"", status_code=row["status_code"] or 200, headers=headers
+    )
 
 
 def _insert(model: type[Any]) -> Any:
@@ -235,10 +248,11 @@ def _insert(model: type[Any]) -> Any:
 
 
 async def record(session: AsyncSession, pending: Pending, response: Response) -> None:
-    """Store the response as the key's record, in the request's own transaction."""
+    """Store the response as the key's record, in the request's own transaction: queued, and
+    written with any others of the transaction just before it commits."""
     now = utcnow()
-    await session.execute(
-        _insert(pending.model),
+    records: list[dict[str, Any]] = session.info.setdefault(_RECORDS, [])
+    records.append(
         {
             "client_id": pending.client_id,
             "key": pending.key,
@@ -249,8 +263,16 @@ async def record(session: AsyncSession, pending: Pending, response: Response) ->
             "headers": {k: v for k, v in response.headers.items() if k in REPLAY_HEADERS},
             "body": bytes(response.body),
             "completed_at": now,
-        },
+        }
     )
+    model = pending.model
+
+    async def write(session: AsyncSession) -> None:
+        rows = session.info.pop(_RECORDS, [])
+        if rows:
+            await session.execute(_insert(model), rows)
+
+    before_commit(session, "idempotency", write)
 
 
 def is_key_conflict(exc: BaseException) -> bool:

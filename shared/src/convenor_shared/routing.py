@@ -6,14 +6,16 @@ own handler (dependencies, endpoint, serialisation) and, if that produced a succ
 problem response; a client never sees 2xx for a write that did not land.
 
 The same wrapper applies ``Idempotency-Key`` to POSTs (see :mod:`convenor_shared.idempotency`)
-and insists on a JSON ``Content-Type`` for JSON bodies (415 otherwise).
+and insists on a JSON ``Content-Type`` for JSON bodies (415 otherwise). An endpoint marked with
+:func:`group_commit` shares its transaction with concurrent requests to it on PostgreSQL (see
+:mod:`convenor_shared.group_commit`).
 """
 
 from __future__ import annotations
 
 import email.message
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request, Response
 from fastapi.params import File, Form
@@ -22,13 +24,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from convenor_shared import idempotency
-from convenor_shared.problems import UnsupportedMediaType
+from convenor_shared.group_commit import GroupCommit, LeaveBatch
+from convenor_shared.problems import Problem, UnsupportedMediaType
 from convenor_shared.transactions import commit, rollback
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SESSION_KEY = "convenor.session"
 READ_METHODS = frozenset({"GET", "HEAD"})
+_GROUPED = "__convenor_group_commit__"
+E = TypeVar("E", bound=Callable[..., Any])
+
+
+def group_commit(endpoint: E) -> E:
+    """Mark a write endpoint whose concurrent requests may share one transaction (see
+    :mod:`convenor_shared.group_commit` for what its handler must keep to)."""
+    setattr(endpoint, _GROUPED, True)
+    return endpoint
 
 
 def _is_json(content_type: str) -> bool:
@@ -47,6 +59,7 @@ class TransactionalRoute(APIRoute):
         original = super().get_route_handler()
         expects_json = self.body_field is not None and not _is_form_route(self)
         policy = idempotency.policy_for(self)
+        grouped = getattr(self.endpoint, _GROUPED, False)
 
         async def handler(request: Request) -> Response:
             if expects_json and request.method in WRITE_METHODS:
@@ -59,6 +72,11 @@ class TransactionalRoute(APIRoute):
             pending = None
             if policy is not None and request.method == "POST":
                 pending = await idempotency.prepare(request, policy)
+            batches: GroupCommit | None = getattr(request.app.state, "group_commit", None)
+            if grouped and batches is not None:
+                response = await batches.run(_member(request, original, pending))
+                if response is not None:
+                    return response
             return await _transact(request, original, pending)
 
         return handler
@@ -103,6 +121,35 @@ async def _transact(
             await rollback(session)
             raise
         return response
+
+
+class _NotASuccess(Exception):
+    """A member's handler answered with an error: the batch runs again without batching."""
+
+
+def _member(
+    request: Request, original: Handler, pending: idempotency.Pending | None
+) -> Callable[[AsyncSession], Coroutine[Any, Any, Response]]:
+    """One request's turn in a group-commit batch: what :func:`_transact` does, without the
+    commit (the batch commits for all its members)."""
+
+    async def work(session: AsyncSession) -> Response:
+        request.scope[SESSION_KEY] = session
+        if pending is not None:
+            try:
+                replay = await idempotency.replay_if_done(session, pending)
+            except Problem as exc:  # the key is busy or misused: nothing was written
+                raise LeaveBatch(exc) from exc
+            if replay is not None:
+                return replay
+        response = await original(request)
+        if response.status_code >= 400:
+            raise _NotASuccess(response.status_code)
+        if pending is not None:
+            await idempotency.record(session, pending, response)
+        return response
+
+    return work
 
 
 async def get_session(request: Request) -> AsyncSession:

@@ -22,7 +22,7 @@ from convenor_gateway.vocabularies import RequestStatus
 from convenor_shared.concurrency import check_if_match, etag_of, set_etag
 from convenor_shared.pagination import PageDep
 from convenor_shared.responses import model_response
-from convenor_shared.routing import SessionDep
+from convenor_shared.routing import SessionDep, group_commit
 
 router = api_router("/v1/requests", "requests")
 MARKDOWN = "text/markdown"
@@ -42,6 +42,7 @@ async def list_requests(
 
 
 @router.post("", status_code=201, operation_id="requests_create", response_model=RequestRead)
+@group_commit
 async def create_request(
     body: RequestCreate, session: SessionDep, caller: Requester, rt: RuntimeDep
 ) -> Response:
