@@ -147,6 +147,18 @@ def cpu_seconds(base: str) -> float:
     return float("nan")
 
 
+def batching(base: str) -> tuple[float, float]:
+    """(group-commit batches, requests in them) so far, from the server's ``/metrics``."""
+    import httpx
+
+    text = httpx.get(f"{base}/metrics", timeout=10).text
+    found = {
+        name: float(value)
+        for name, value in re.findall(r"^convenor_group_commit_(\w+)_total (\S+)$", text, re.M)
+    }
+    return found.get("batches", 0.0), found.get("requests", 0.0)
+
+
 def load(base: str, token: str, seconds: int, connections: int) -> float:
     """Requests per second of ``POST /v1/requests`` from wrk; every response must be 2xx."""
     values = {"body": json.dumps(body()), "token": token, "prefix": uuid.uuid4().hex}
@@ -286,13 +298,23 @@ def main() -> int:
                 for round_ in range(1, args.rounds + 1):
                     for name, base in servers.items():
                         before = cpu_seconds(base)
+                        batched_before = batching(base) if name != "bare" else (0.0, 0.0)
                         rps = load(base, token, args.seconds, args.connections)
                         used = (cpu_seconds(base) - before) * 1000 / (rps * args.seconds)
                         results[name].append(rps)
                         cpu_ms[name].append(used)
+                        batched = ""
+                        if name != "bare":
+                            batches, members = (
+                                after - earlier
+                                for after, earlier in zip(
+                                    batching(base), batched_before, strict=True
+                                )
+                            )
+                            batched = f", {members / max(batches, 1):.1f} requests per commit"
                         print(
                             f"  round {round_} {name:5} {rps:8.1f} requests/s, "
-                            f"{used:6.2f} ms of server CPU per request",
+                            f"{used:6.2f} ms of server CPU per request{batched}",
                             flush=True,
                         )
         report = asyncio.run(chain_report(urls["chain"]))

@@ -24,7 +24,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from convenor_shared import health
 from convenor_shared.auth import TokenVerifier
 from convenor_shared.db import Database
-from convenor_shared.group_commit import GroupCommit
+from convenor_shared.group_commit import GroupCommit, GroupCommitCollector
 from convenor_shared.health import PoolCollector
 from convenor_shared.idempotency import IdempotencyKeyMixin, openapi_parameter
 from convenor_shared.jwks import KeySource, RemoteJWKS, RemoteRevocations
@@ -99,6 +99,9 @@ def create_service_app(
             app.state.database = database
             if database.dialect == "postgresql" and settings.group_commit_max > 1:
                 app.state.group_commit = GroupCommit(database, settings.group_commit_max)
+                batches_collector = GroupCommitCollector(app.state.group_commit)
+                app.state.metrics.registry.register(batches_collector)
+                stack.callback(app.state.metrics.registry.unregister, batches_collector)
             pool_collector = PoolCollector(database)
             app.state.metrics.registry.register(pool_collector)
             stack.callback(app.state.metrics.registry.unregister, pool_collector)
@@ -141,6 +144,9 @@ def create_service_app(
         debug=settings.debug,
         # One schema per model: generated clients choke on Model-Input / Model-Output twins.
         separate_input_output_schemas=False,
+        # Tracing is our own (convenor_shared.tracing, a provider per app) and so are the
+        # metrics; FastAPI's would otherwise look for a global provider on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.service = spec.name

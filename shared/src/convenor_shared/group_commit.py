@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 
 from fastapi import Response
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from convenor_shared.db import Database
@@ -70,8 +72,9 @@ class GroupCommit:
         self.max_members = max_members
         self._open: _Batch | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self.batches = 0
-        self.committed_members = 0
+        self.batches = 0  # committed
+        self.committed_members = 0  # requests in them
+        self.alone = 0  # requests sent to run on their own because their batch failed
 
     def _join(self) -> _Batch:
         batch = self._open
@@ -101,6 +104,7 @@ class GroupCommit:
         try:
             if batch.failed:
                 batch.members -= 1
+                self.alone += 1
                 return None
             try:
                 response = await work(batch.session)
@@ -118,6 +122,7 @@ class GroupCommit:
         finally:
             batch.turn.release()
         if not await asyncio.shield(batch.done):
+            self.alone += 1
             return None
         return response
 
@@ -149,6 +154,7 @@ class GroupCommit:
 
     async def _fail(self, batch: _Batch, exc: BaseException) -> None:
         log.debug("a member failed (%s); its batch runs again alone", exc.__class__.__name__)
+        self.alone += 1
         batch.failed = True
         batch.members -= 1
         await self._end(batch, committed=False)
@@ -180,3 +186,27 @@ class GroupCommit:
         task = asyncio.get_running_loop().create_task(finish())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+class GroupCommitCollector(Collector):
+    """How well requests batch, read at scrape time: requests per committed batch is
+    ``requests / batches``; ``alone`` counts requests run again on their own."""
+
+    def __init__(self, batches: GroupCommit) -> None:
+        self.group = batches
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        group = self.group
+        yield CounterMetricFamily(
+            "convenor_group_commit_batches", "Group-commit batches committed", value=group.batches
+        )
+        yield CounterMetricFamily(
+            "convenor_group_commit_requests",
+            "Requests committed in group-commit batches",
+            value=group.committed_members,
+        )
+        yield CounterMetricFamily(
+            "convenor_group_commit_alone",
+            "Requests of failed batches, run again on their own",
+            value=group.alone,
+        )

@@ -8,7 +8,13 @@ from datetime import date, timedelta
 
 def add(start: date, days: int) -> date:
     """The date ``days`` working days after ``start``."""
-    current = start
+    if days <= 0:
+        return start
+    # Any seven days in a row hold five working days: whole weeks first, then the last one
+    # to five working days a day at a time (so the result is a working day).
+    weeks = (days - 1) // 5
+    current = start + timedelta(weeks=weeks)
+    days -= weeks * 5
     while days > 0:
         current += timedelta(days=1)
         if current.weekday() < 5:

@@ -39,6 +39,7 @@ from convenor_shared.auth import Caller
 from convenor_shared.db import new_id, utcnow
 from convenor_shared.pagination import PageParams, page_of
 from convenor_shared.problems import Conflict, NotFound
+from convenor_shared.transactions import insert_at_commit
 
 EDITABLE = frozenset({"draft", "clarification_requested"})
 
@@ -162,7 +163,8 @@ async def create(
         clarification_rounds=0,
         audit_salt=secrets.token_hex(16),
     )
-    session.add(request)
+    # Written at commit with the others raised meanwhile; nothing reads it back before then.
+    insert_at_commit(session, request)
     await transitions.created(session, request, Actor.of(caller))
     if body.submit:
         await submit(session, rt, request, caller)

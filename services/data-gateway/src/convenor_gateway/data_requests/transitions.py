@@ -29,6 +29,7 @@ from convenor_gateway.webhooks import service as webhooks_service
 from convenor_shared.auth import Caller
 from convenor_shared.db import new_id
 from convenor_shared.problems import Conflict, Forbidden
+from convenor_shared.transactions import insert_at_commit
 
 REQUESTER, HOLDER, SYSTEM = "requester", "holder", "system"
 _R, _H, _S = frozenset({REQUESTER}), frozenset({HOLDER}), frozenset({SYSTEM})
@@ -207,7 +208,7 @@ async def _record(
         reason=reason,
         approved_items=approved_items,
     )
-    session.add(transition)
+    insert_at_commit(session, transition)  # nothing reads it back before the commit
     # Registered in this order so that the hooks run in it at commit: the webhook queue and
     # the change feed first, the audit append (which takes the write lock) last.
     if from_status is not None:
