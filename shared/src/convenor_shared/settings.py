@@ -25,7 +25,10 @@ class ServiceSettings(BaseSettings):
     database_pool_size: int = Field(default=10, ge=1)
     database_timeout_seconds: float = Field(default=5.0, gt=0)
     # Most requests one group-commit batch takes (PostgreSQL; 0 or 1 turns batching off).
-    group_commit_max: int = Field(default=16, ge=0, le=256)
+    # About half the requests a process serves at once: one batch works while another
+    # commits (a batch holding every request in flight leaves the process idle during its
+    # commit).
+    group_commit_max: int = Field(default=8, ge=0, le=256)
     issuer_url: str = "http://127.0.0.1:8001"
     jwks_url: str | None = None  # defaults to <issuer>/oauth/jwks.json
     revocations_url: str | None = None  # defaults to <issuer>/oauth/revocations

@@ -59,9 +59,10 @@ async def commit(session: AsyncSession) -> None:
 
 
 async def rollback(session: AsyncSession) -> None:
-    """Roll back and forget any hooks."""
+    """Roll back and forget any hooks and queued rows."""
     session.info.pop(_HOOKS, None)
     session.info.pop(_LOCKED, None)
+    session.info.pop(_INSERTS, None)
     await session.rollback()
 
 
