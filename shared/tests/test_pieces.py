@@ -301,3 +301,36 @@ class TestRowQuery:
         finally:
             await database.dispose()
             await testing.drop_database(url)
+
+    async def test_a_connection_lost_before_its_transaction_began_reads_as_unavailable(self):
+        """In a write session the RowQuery sends BEGIN itself: a dead connection fails there,
+        and that failure too must be a 503, not an error the handlers do not know."""
+        from sqlalchemy import literal, select, text
+
+        from convenor_shared import testing
+        from convenor_shared.db import Database
+        from convenor_shared.fastpath import RowQuery
+
+        query = RowQuery(lambda dialect: select(literal(1).label("one")))
+        url = await testing.create_database("shared_rowquery_lost_begin")
+        database = Database(url, pool_size=1)
+        if database.dialect != "postgresql":
+            await database.dispose()
+            await testing.drop_database(url)
+            return  # the driver path is PostgreSQL's; SQLite runs session.execute
+        try:
+            async with database.session() as session:  # learn the pooled backend's pid
+                pid = await session.scalar(text("SELECT pg_backend_pid()"))
+                await session.rollback()
+            async with database.read_session() as killer:
+                await killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            async with database.session() as session:
+                with pytest.raises(sa_exc.DBAPIError) as caught:
+                    await query.one_or_none(session, {})
+                assert caught.value.connection_invalidated
+                assert is_database_unavailable(caught.value)
+            async with database.session() as session:  # the pool gives a live connection
+                assert await query.one_or_none(session, {}) == {"one": 1}
+        finally:
+            await database.dispose()
+            await testing.drop_database(url)

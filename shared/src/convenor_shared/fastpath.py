@@ -18,6 +18,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy import Select
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_dbapi
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -78,12 +79,12 @@ class RowQuery:
         raw = await connection.get_raw_connection()
         driver = raw.driver_connection
         assert driver is not None
-        await _begun(raw.dbapi_connection)
         args = []
         for name, process, fixed in compiled.params:
             value = params.get(name, fixed)
             args.append(process(value) if process is not None else value)
         try:
+            await _begun(raw.dbapi_connection)
             if compiled.results is None:
                 prepared = await driver.prepare(compiled.sql)
                 compiled.results = _result_processors(
@@ -119,6 +120,10 @@ async def _failed(
     """Surface a driver error as SQLAlchemy would: a connection that broke (or a call cancelled
     half way, which leaves it unusable) leaves the pool, and the error is a ``DBAPIError`` for
     the problem handlers to classify (503 when the database is unavailable)."""
+    # SQLAlchemy's adapter (which began the transaction) raises its own DBAPI-style error
+    # with the driver's as its cause.
+    if isinstance(exc, AsyncAdapt_asyncpg_dbapi.Error) and exc.__cause__ is not None:
+        exc = exc.__cause__
     # The server's own errors (and a bad argument, refused before sending) leave the
     # connection usable; any other client-side error means its state is lost.
     usable = isinstance(exc, asyncpg.PostgresError | ValueError)
