@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,6 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from convenor_registry.spreadsheets import cells
@@ -32,6 +32,10 @@ CSV = "text/csv; charset=utf-8"
 EXPANSION_LIMIT = 20  # an upload may expand to at most this many times its size
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 IGNORED_SHEETS = ("readme",)
+
+# What XML 1.0 cannot hold: openpyxl's ILLEGAL_CHARACTERS_RE (the C0 controls but tab and
+# newlines) misses the non-characters U+FFFE and U+FFFF, which lxml then refuses.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -141,8 +145,9 @@ def _xlsx_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, str):
-        # XML cannot hold most control characters; a worksheet shows U+FFFD in their place.
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        # XML cannot hold most control characters, nor U+FFFE, U+FFFF or a lone surrogate; a
+        # worksheet shows U+FFFD in their place.
+        return NOT_IN_XML.sub("\ufffd", value)
     if value is None or isinstance(value, bool | int | float | date):
         return value
     return str(value)  # ids
