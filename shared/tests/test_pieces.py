@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 import pytest
@@ -10,8 +13,9 @@ from fastapi import FastAPI
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy import exc as sa_exc
 
+from convenor_shared import testing
 from convenor_shared.concurrency import check_if_match, etag_of
-from convenor_shared.db import new_id
+from convenor_shared.db import Database, new_id
 from convenor_shared.jwks import RemoteRevocations
 from convenor_shared.limits import RateLimitMiddleware
 from convenor_shared.observability import Metrics, RequestContextMiddleware
@@ -166,6 +170,18 @@ class TestRevocations:
             assert await check(self.caller("a")) is False
 
 
+@asynccontextmanager
+async def driver_database(name: str, **options: Any) -> AsyncIterator[Database | None]:
+    """A fresh database for RowQuery's driver path, or None on SQLite (no driver path)."""
+    url = await testing.create_database(name)
+    database = Database(url, **options)
+    try:
+        yield database if database.dialect == "postgresql" else None
+    finally:
+        await database.dispose()
+        await testing.drop_database(url)
+
+
 class TestRowQuery:
     """The driver-level one-row read gives exactly what ``session.execute`` gives."""
 
@@ -187,7 +203,6 @@ class TestRowQuery:
             select,
         )
 
-        from convenor_shared import testing
         from convenor_shared.db import Database, JSONType, UTCDateTime
         from convenor_shared.fastpath import RowQuery
 
@@ -241,8 +256,6 @@ class TestRowQuery:
     async def test_a_connection_lost_mid_read_is_dropped_and_reads_as_unavailable(self):
         from sqlalchemy import Integer, bindparam, literal, select, text
 
-        from convenor_shared import testing
-        from convenor_shared.db import Database
         from convenor_shared.fastpath import RowQuery
 
         query = RowQuery(
@@ -250,13 +263,9 @@ class TestRowQuery:
                 literal(1).label("one"), bindparam("x", type_=Integer).label("x")
             )
         )
-        url = await testing.create_database("shared_rowquery_lost")
-        database = Database(url)
-        if database.dialect != "postgresql":
-            await database.dispose()
-            await testing.drop_database(url)
-            return  # the driver path is PostgreSQL's; SQLite runs session.execute
-        try:
+        async with driver_database("shared_rowquery_lost") as database:
+            if database is None:
+                return  # the driver path is PostgreSQL's; SQLite runs session.execute
             async with database.read_session() as session:
                 pid = await session.scalar(text("SELECT pg_backend_pid()"))
                 async with database.session() as killer:
@@ -267,9 +276,6 @@ class TestRowQuery:
                 assert is_database_unavailable(caught.value)
             async with database.read_session() as session:  # the pool gives a live connection
                 assert await query.one_or_none(session, {"x": 2}) == {"one": 1, "x": 2}
-        finally:
-            await database.dispose()
-            await testing.drop_database(url)
 
     async def test_as_the_first_statement_of_a_transaction_it_runs_inside_it(self):
         """SQLAlchemy's asyncpg adapter sends BEGIN with its own first statement; a RowQuery
@@ -279,18 +285,12 @@ class TestRowQuery:
 
         from sqlalchemy import func, select
 
-        from convenor_shared import testing
-        from convenor_shared.db import Database
         from convenor_shared.fastpath import RowQuery
 
         query = RowQuery(lambda dialect: select(func.now().label("started")))
-        url = await testing.create_database("shared_rowquery_begin")
-        database = Database(url)
-        if database.dialect != "postgresql":
-            await database.dispose()
-            await testing.drop_database(url)
-            return  # the driver path is PostgreSQL's; SQLite runs session.execute
-        try:
+        async with driver_database("shared_rowquery_begin") as database:
+            if database is None:
+                return  # the driver path is PostgreSQL's; SQLite runs session.execute
             async with database.session() as session:
                 first = await query.one_or_none(session, {})
                 await asyncio.sleep(0.02)
@@ -298,27 +298,18 @@ class TestRowQuery:
                 assert first is not None
                 assert first["started"] == later  # now() is the transaction's start time
                 await session.rollback()
-        finally:
-            await database.dispose()
-            await testing.drop_database(url)
 
     async def test_a_connection_lost_before_its_transaction_began_reads_as_unavailable(self):
         """In a write session the RowQuery sends BEGIN itself: a dead connection fails there,
         and that failure too must be a 503, not an error the handlers do not know."""
         from sqlalchemy import literal, select, text
 
-        from convenor_shared import testing
-        from convenor_shared.db import Database
         from convenor_shared.fastpath import RowQuery
 
         query = RowQuery(lambda dialect: select(literal(1).label("one")))
-        url = await testing.create_database("shared_rowquery_lost_begin")
-        database = Database(url, pool_size=1)
-        if database.dialect != "postgresql":
-            await database.dispose()
-            await testing.drop_database(url)
-            return  # the driver path is PostgreSQL's; SQLite runs session.execute
-        try:
+        async with driver_database("shared_rowquery_lost_begin", pool_size=1) as database:
+            if database is None:
+                return  # the driver path is PostgreSQL's; SQLite runs session.execute
             async with database.session() as session:  # learn the pooled backend's pid
                 pid = await session.scalar(text("SELECT pg_backend_pid()"))
                 await session.rollback()
@@ -331,6 +322,3 @@ class TestRowQuery:
                 assert is_database_unavailable(caught.value)
             async with database.session() as session:  # the pool gives a live connection
                 assert await query.one_or_none(session, {}) == {"one": 1}
-        finally:
-            await database.dispose()
-            await testing.drop_database(url)

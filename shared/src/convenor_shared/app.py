@@ -99,6 +99,7 @@ def create_service_app(
             app.state.database = database
             if database.dialect == "postgresql" and settings.group_commit_max > 1:
                 app.state.group_commit = GroupCommit(database, settings.group_commit_max)
+                stack.callback(setattr, app.state, "group_commit", None)
                 batches_collector = GroupCommitCollector(app.state.group_commit)
                 app.state.metrics.registry.register(batches_collector)
                 stack.callback(app.state.metrics.registry.unregister, batches_collector)
