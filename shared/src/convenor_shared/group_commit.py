@@ -20,7 +20,10 @@ What a client sees does not change:
   turn fails the batch (the others run on their own).
 
 A member's handler must keep all of its effects in the session (no commits of its own, no
-writes elsewhere): running it twice must be the same as running it once. SQLite has one
+writes elsewhere): running it twice must be the same as running it once. And only requests with
+an ``Idempotency-Key`` are grouped (:mod:`convenor_shared.routing` sees to it): when a commit's
+outcome is unknown (the connection dropped during ``COMMIT``), each member runs again, and its
+key then replays what did land instead of writing it twice. SQLite has one
 writer and gains nothing; there the route runs as any other.
 """
 

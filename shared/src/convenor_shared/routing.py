@@ -73,7 +73,9 @@ class TransactionalRoute(APIRoute):
             if policy is not None and request.method == "POST":
                 pending = await idempotency.prepare(request, policy)
             batches: GroupCommit | None = getattr(request.app.state, "group_commit", None)
-            if grouped and batches is not None:
+            # Only with a key: a member run again after a commit whose outcome was lost (the
+            # connection dropped during COMMIT) then replays what landed instead of repeating it.
+            if grouped and batches is not None and pending is not None:
                 response = await batches.run(_member(request, original, pending))
                 if response is not None:
                     return response
