@@ -5,7 +5,9 @@ same endpoint with the audit hash chain against a plain audit insert.
 
 ``POST /v1/requests`` with ``submit: true`` does the whole job: token check, validation, the
 gateway rules, the idempotency key, the insert, two transitions, two audit entries, the change
-feed, one transaction committed with ``synchronous_commit=on``. Three servers run on one
+feed, one transaction committed with ``synchronous_commit=on`` (on PostgreSQL shared by up to
+``GATEWAY_GROUP_COMMIT_MAX`` concurrent submissions; each round prints how many requests each
+commit carried, from the server's ``/metrics``). Three servers run on one
 uvicorn worker each: the bare FastAPI POST (``_bare_app``), the gateway, and the gateway with
 the hash-chained append swapped for a plain insert into a table with a sequence. wrk drives each
 in turn, every request with a fresh ``Idempotency-Key``. A small fake registry (JWKS, token,
