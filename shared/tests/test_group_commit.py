@@ -105,7 +105,7 @@ async def test_a_failing_member_sends_every_member_of_its_batch_to_run_alone(dat
     responses = await asyncio.gather(*(batches.run(w) for w in works))
     assert responses == [None, None, None, None]  # each must run again on its own
     assert await names(database) == []  # nothing of the batch landed, the failure's row neither
-    assert batches.committed_members == 0
+    assert batches.committed_members == 0 and batches.alone == 4
 
 
 async def test_a_commit_that_fails_sends_every_member_to_run_alone(database: Database):
@@ -113,6 +113,7 @@ async def test_a_commit_that_fails_sends_every_member_to_run_alone(database: Dat
     responses = await asyncio.gather(*(batches.run(writer(n)) for n in ("x", "y", "x")))
     assert responses == [None, None, None]  # the unique name fails the one commit
     assert await names(database) == []
+    assert batches.batches == 0 and batches.alone == 3
 
 
 async def test_a_member_leaving_before_writing_does_not_disturb_the_others(database: Database):
@@ -130,6 +131,7 @@ async def test_a_member_leaving_before_writing_does_not_disturb_the_others(datab
     assert isinstance(results[1], Conflict)
     assert [r.body for r in results if isinstance(r, Response)] == [b"p", b"q"]
     assert await names(database) == ["p", "q"]
+    assert (batches.committed_members, batches.alone) == (2, 0)
 
 
 async def test_a_member_cancelled_while_waiting_leaves_and_the_batch_still_commits(

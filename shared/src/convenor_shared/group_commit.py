@@ -9,8 +9,7 @@ and one ``COMMIT``. Requests that arrive while a batch commits form the next one
 
 What a client sees does not change:
 
-- each member's response is sent only after the commit that holds its write; if that commit
-  fails, nothing of the batch landed;
+- each member's response is sent only after the commit that holds its write;
 - if any member fails (an exception, a response that is not a success) or the commit fails,
   the batch is rolled back and **every member runs again on its own**, in a transaction of its
   own, exactly as an unmarked route runs; the outcome (its error included) is the one it would
@@ -23,8 +22,8 @@ A member's handler must keep all of its effects in the session (no commits of it
 writes elsewhere): running it twice must be the same as running it once. And only requests with
 an ``Idempotency-Key`` are grouped (:mod:`convenor_shared.routing` sees to it): when a commit's
 outcome is unknown (the connection dropped during ``COMMIT``), each member runs again, and its
-key then replays what did land instead of writing it twice. SQLite has one
-writer and gains nothing; there the route runs as any other.
+key then replays what did land instead of writing it twice. SQLite has one writer and gains
+nothing; there the route runs as any other.
 """
 
 from __future__ import annotations
